@@ -1,0 +1,1 @@
+"""The ``redline`` command line: a thin face over ``core``."""

@@ -1,0 +1,119 @@
+"""``redline txt2gis``, ``gis2txt``, ``validate``, ``area``, ``points``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..core.errors import CrsError
+from ..core.redline.area import adjusted_hectares, parcel_area
+from ..core.redline.io import RedlineSource, read_parcels, write_parcels
+from ..core.redline.point_table import write_point_table_csv
+from ..core.redline.validate import has_errors, validate_parcels
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("txt2gis", help="ministry coordinate file -> GeoPackage/Shapefile/"
+                       "GeoJSON/DXF")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.set_defaults(func=cmd_convert_format)
+
+    p = sub.add_parser("gis2txt", help="GIS or DXF file -> ministry coordinate file")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("--zone", type=int, help="CGCS2000 3-degree zone of the data (prefixed "
+                   "eastings) when the input carries no CRS")
+    p.add_argument("--crs", help="CRS of the input when it carries none (e.g. a DXF)")
+    p.add_argument("--encoding", default="gbk", choices=["gbk", "utf-8"])
+    p.set_defaults(func=cmd_convert_format)
+
+    p = sub.add_parser("validate", help="check red-line parcels; exit 1 on errors")
+    p.add_argument("input")
+    p.add_argument("--crs", help="CRS when the input carries none")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("area", help="planar and ellipsoidal areas per parcel")
+    p.add_argument("input")
+    p.add_argument("--crs", help="CRS when the input carries none")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_area)
+
+    p = sub.add_parser("points", help="boundary-point table (界址点成果表) as CSV")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.set_defaults(func=cmd_points)
+
+
+def _read(args) -> RedlineSource:
+    crs = getattr(args, "crs", None)
+    zone = getattr(args, "zone", None)
+    if zone and not crs:
+        from ..core.geodesy.crs_catalog import gauss_kruger
+
+        crs = gauss_kruger("cgcs2000", 3, zone, prefixed=True).authid
+    return read_parcels(args.input, crs)
+
+
+def _need_crs(source: RedlineSource, what: str):
+    if source.crs is None:
+        raise CrsError(f"the input carries no CRS; pass --crs to compute {what}")
+    if not source.crs.is_projected:
+        raise CrsError(f"{source.crs.name} is not a plane CRS: convert the red line to its "
+                       "CGCS2000 3-degree zone first (redline transform --target auto-3deg)")
+    return source.crs
+
+
+def cmd_convert_format(args) -> int:
+    source = _read(args)
+    write_parcels(source, args.output, getattr(args, "encoding", "gbk"))
+    print(f"{args.output}: {len(source.parcels)} parcel(s)")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    source = _read(args)
+    findings = validate_parcels(source.parcels, source.crs)
+    if args.json:
+        print(json.dumps({
+            "crs": source.crs.to_string() if source.crs else None,
+            "parcels": [{"number": p.number, "name": p.name} for p in source.parcels],
+            "findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            where = f" at {f.point}" if f.point else ""
+            print(f"{f.severity.upper():8} {f.code:20} parcel {f.parcel}{where}: {f.message}")
+        errors = sum(f.severity == "error" for f in findings)
+        print(f"{len(source.parcels)} parcel(s), {len(findings)} finding(s), {errors} error(s)")
+    return 1 if has_errors(findings) else 0
+
+
+def cmd_area(args) -> int:
+    source = _read(args)
+    crs = _need_crs(source, "areas")
+    areas = [parcel_area(p.number, p.name, p.geometry, crs) for p in source.parcels]
+    rows = [a.to_dict() for a in areas]
+    adjusted, total_ha = adjusted_hectares([a.ellipsoidal_m2 for a in areas])
+    for row, ha in zip(rows, adjusted, strict=True):
+        row["hectares"] = ha
+    if args.json:
+        print(json.dumps({"crs": crs.to_string(), "parcels": rows, "total_hectares": total_ha},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'number':<14}{'name':<16}{'planar m2':>16}{'ellipsoidal m2':>18}{'ha':>12}{'mu':>12}")
+    for r in rows:
+        print(f"{r['number']:<14}{r['name']:<16}{r['planar_m2']:>16.2f}"
+              f"{r['ellipsoidal_m2']:>18.2f}{r['hectares']:>12.4f}{r['mu']:>12.2f}")
+    print(f"total {total_ha:.4f} ha in {crs.to_string()}", file=sys.stdout)
+    return 0
+
+
+def cmd_points(args) -> int:
+    source = _read(args)
+    write_point_table_csv(source.parcels, args.output)
+    print(f"{args.output}: boundary points of {len(source.parcels)} parcel(s)")
+    return 0
+
+

@@ -1,0 +1,1 @@
+"""Chinese geodetic systems and their transformations into CGCS2000 (pyproj/PROJ underneath)."""

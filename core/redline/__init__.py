@@ -1,0 +1,1 @@
+"""Red-line parcels: the ministry coordinate file, GIS/CAD import and export, validation, areas."""

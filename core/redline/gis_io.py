@@ -1,0 +1,167 @@
+"""Red-line parcels from and to GIS and CAD files: GeoPackage, Shapefile, GeoJSON (fiona) and
+DXF (ezdxf: closed polylines, one parcel per layer, X = easting as in CAD)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ezdxf
+import fiona
+import numpy as np
+import shapely
+from pyproj import CRS
+from shapely.geometry import mapping, shape
+
+from ..atomic import atomic_path
+from ..errors import RedlineError, RedlineFormatError
+from .model import BoundaryPoint, Parcel, Ring, build_geometry, rings_from_geometry
+
+DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+NUMBER_FIELDS = ("地块编号", "DKBH", "number", "NUMBER", "BH", "id", "ID")
+NAME_FIELDS = ("地块名称", "DKMC", "name", "NAME", "MC")
+AREA_FIELDS = ("地块面积", "DKMJ")
+
+
+def _first(props: dict, keys) -> str:
+    for k in keys:
+        if props.get(k) not in (None, ""):
+            return str(props[k])
+    return ""
+
+
+def parcel_from_geometry(number: str, name: str, geom, attributes: dict | None = None,
+                         declared_area_ha: float | None = None) -> Parcel:
+    """A parcel whose rings come from a polygon (shell then holes, part by part)."""
+    rings, n = [], 0
+    for ring_no, xy in enumerate(rings_from_geometry(geom), start=1):
+        pts = []
+        for e, north in xy:
+            n += 1
+            pts.append(BoundaryPoint(f"J{n}", e, north))
+        rings.append(Ring(ring_no, pts))
+    p = Parcel(number, name, rings, dict(attributes or {}), declared_area_ha)
+    build_geometry(p)
+    return p
+
+
+def read_gis_parcels(path: str | Path, layer: str | None = None) -> tuple[list[Parcel], CRS | None]:
+    path = Path(path)
+    if path.suffix.lower() == ".dxf":
+        return read_dxf_parcels(path), None
+    try:
+        with fiona.open(path, layer=layer) as src:
+            crs = CRS.from_wkt(src.crs_wkt) if src.crs_wkt else None
+            parcels = []
+            for i, f in enumerate(src, start=1):
+                if f.geometry is None:
+                    raise RedlineFormatError(path, None, f"feature {f.id} has no geometry")
+                geom = shape(f.geometry)
+                if geom.geom_type not in ("Polygon", "MultiPolygon"):
+                    raise RedlineFormatError(path, None, f"feature {f.id} is a {geom.geom_type}; "
+                                             "red lines are polygons")
+                props = {k: v for k, v in dict(f.properties).items()}
+                area = _first(props, AREA_FIELDS)
+                try:
+                    declared = float(area) if area else None
+                except ValueError:
+                    declared = None
+                number = _first(props, NUMBER_FIELDS) or str(i)
+                parcels.append(parcel_from_geometry(
+                    number, _first(props, NAME_FIELDS), geom,
+                    {k: "" if v is None else str(v) for k, v in props.items()}, declared))
+    except fiona.errors.FionaError as exc:
+        raise RedlineFormatError(path, None, f"cannot read as a GIS file: {exc}") from exc
+    if not parcels:
+        raise RedlineFormatError(path, None, "the layer holds no features")
+    return parcels, crs
+
+
+def read_dxf_parcels(path: Path) -> list[Parcel]:
+    try:
+        doc = ezdxf.readfile(path)
+    except (OSError, ezdxf.DXFStructureError) as exc:
+        raise RedlineFormatError(path, None, f"cannot read the DXF: {exc}") from exc
+    by_layer: dict[str, list[list[tuple[float, float]]]] = {}
+    for e in doc.modelspace().query("LWPOLYLINE POLYLINE"):
+        if e.dxftype() == "LWPOLYLINE":
+            pts = [(float(x), float(y)) for x, y in e.get_points("xy")]
+            closed = e.closed
+        else:
+            pts = [(float(v.dxf.location.x), float(v.dxf.location.y)) for v in e.vertices]
+            closed = e.is_closed
+        if len(pts) > 1 and pts[0] == pts[-1]:
+            pts, closed = pts[:-1], True
+        if closed and len(pts) >= 3:
+            by_layer.setdefault(e.dxf.layer, []).append(pts)
+    if not by_layer:
+        raise RedlineFormatError(path, None, "no closed polyline in the DXF: draw the red line "
+                                 "as closed LWPOLYLINEs")
+    parcels = []
+    for layer, rings in by_layer.items():
+        n, out = 0, []
+        for ring_no, xy in enumerate(rings, start=1):
+            pts = []
+            for x, y in xy:
+                n += 1
+                pts.append(BoundaryPoint(f"J{n}", x, y))
+            out.append(Ring(ring_no, pts))
+        p = Parcel(layer, layer, out, {"layer": layer})
+        build_geometry(p)
+        parcels.append(p)
+    return parcels
+
+
+def read_gis_coordinates(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    parcels, _crs = read_gis_parcels(path)
+    xy = np.concatenate([np.asarray(r) for p in parcels for r in p.raw_rings() if r])
+    return xy[:, 0], xy[:, 1]
+
+
+def write_gis_parcels(parcels: list[Parcel], path: str | Path, crs: CRS | None,
+                      layer: str = "redline") -> None:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".dxf":
+        write_dxf_parcels(parcels, path)
+        return
+    driver = DRIVERS.get(suffix)
+    if driver is None:
+        raise RedlineError(f"{path}: write .gpkg, .shp, .geojson or .dxf")
+    keys: list[str] = []
+    for p in parcels:
+        keys += [k for k in p.attributes if k not in keys]
+    base = ["number", "name", "declared_ha"]
+    extra = [k for k in keys if k not in base]
+    schema = {"geometry": "MultiPolygon",
+              "properties": {"number": "str", "name": "str", "declared_ha": "float",
+                             **{k: "str" for k in extra}}}
+    kwargs = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
+    with atomic_path(path) as tmp, fiona.open(
+            tmp, "w", driver=driver, schema=schema, layer=layer if driver == "GPKG" else None,
+            crs_wkt=crs.to_wkt() if crs else None, **kwargs) as dst:
+        for p in parcels:
+            geom = p.geometry
+            if geom is None or geom.is_empty:
+                raise RedlineError(f"parcel {p.number} has no polygon to write")
+            if geom.geom_type == "Polygon":
+                geom = shapely.MultiPolygon([geom])
+            props = {"number": p.number, "name": p.name, "declared_ha": p.declared_area_ha}
+            props.update({k: p.attributes.get(k) for k in extra})
+            dst.write({"geometry": mapping(geom), "properties": props})
+
+
+def write_dxf_parcels(parcels: list[Parcel], path: Path) -> None:
+    doc = ezdxf.new("R2010")
+    msp = doc.modelspace()
+    for p in parcels:
+        layer = (p.number or "redline").replace("/", "_")
+        if layer not in doc.layers:
+            doc.layers.add(layer, color=1)
+        n = 0
+        for xy in rings_from_geometry(p.geometry):
+            msp.add_lwpolyline(xy, close=True, dxfattribs={"layer": layer})
+            for x, y in xy:
+                n += 1
+                msp.add_text(f"J{n}", height=1.0, dxfattribs={"layer": layer}).set_placement((x, y))
+    with atomic_path(path) as tmp:
+        doc.saveas(tmp)

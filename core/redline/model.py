@@ -1,0 +1,113 @@
+"""Red-line parcels as read from a file: rings as written, and the polygon they make.
+
+Points are (easting, northing) here; the coordinate file writes X = northing first and its
+reader and writer swap at the boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+
+@dataclass
+class BoundaryPoint:
+    name: str  # J1, J2 … as in the file
+    easting: float
+    northing: float
+    line: int | None = None  # line in the source file
+
+
+@dataclass
+class Ring:
+    number: int  # ring number in the file (counts holes and parts alike)
+    points: list[BoundaryPoint]
+    closed_in_file: bool = True
+
+    def xy(self) -> list[tuple[float, float]]:
+        """Distinct vertices, easting first, without the closing repeat."""
+        pts = [(p.easting, p.northing) for p in self.points]
+        if len(pts) > 1 and pts[0] == pts[-1]:
+            pts = pts[:-1]
+        return pts
+
+
+@dataclass
+class Parcel:
+    number: str
+    name: str = ""
+    rings: list[Ring] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    declared_area_ha: float | None = None
+    line: int | None = None  # the header line of the parcel in its file
+    geometry: Polygon | MultiPolygon | None = None
+    # ring index -> index of the ring that holds it as a hole (None for shells)
+    hole_of: dict[int, int | None] = field(default_factory=dict)
+
+    def raw_rings(self) -> list[list[tuple[float, float]]]:
+        return [r.xy() for r in self.rings]
+
+    def point_named(self, ring: int, vertex: int) -> str:
+        pts = self.rings[ring].points
+        return pts[vertex % len(pts)].name if pts else ""
+
+
+def build_geometry(parcel: Parcel) -> None:
+    """Decide from geometry which rings are holes: a ring inside an odd number of others is a
+    hole of the smallest ring containing it. Crossing rings are left to validation."""
+    polys = []
+    for r in parcel.rings:
+        xy = r.xy()
+        polys.append(Polygon(xy) if len(xy) >= 3 else Polygon())
+    areas = [abs(_signed_area(r.xy())) for r in parcel.rings]
+    containers: list[list[int]] = []
+    shapely.prepare(polys)
+    for i, p in enumerate(polys):
+        inside = []
+        if not p.is_empty:
+            rep = p.representative_point() if p.is_valid else shapely.Point(p.exterior.coords[0])
+            for j, q in enumerate(polys):
+                if j != i and not q.is_empty and areas[j] > areas[i] and q.covers(rep):
+                    inside.append(j)
+        containers.append(inside)
+    hole_of: dict[int, int | None] = {}
+    for i, inside in enumerate(containers):
+        if len(inside) % 2 == 1:
+            hole_of[i] = min(inside, key=lambda j: areas[j])
+        else:
+            hole_of[i] = None
+    parts = []
+    for i, p in enumerate(polys):
+        if hole_of[i] is None and not p.is_empty:
+            holes = [parcel.rings[k].xy() for k, h in hole_of.items() if h == i]
+            parts.append(Polygon(parcel.rings[i].xy(), holes))
+    parcel.hole_of = hole_of
+    if not parts:
+        parcel.geometry = Polygon()
+    elif len(parts) == 1:
+        parcel.geometry = parts[0]
+    else:
+        parcel.geometry = MultiPolygon(parts)
+
+
+def _signed_area(xy: list[tuple[float, float]]) -> float:
+    if len(xy) < 3:
+        return 0.0
+    x0, y0 = xy[0]
+    s = 0.0
+    for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1], strict=True):
+        s += (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
+    return s / 2.0
+
+
+def rings_from_geometry(geom) -> list[list[tuple[float, float]]]:
+    """Shell then its holes, part by part: the order the coordinate file numbers rings in."""
+    out = []
+    for part in getattr(geom, "geoms", [geom]):
+        if part.is_empty:
+            continue
+        out.append(list(part.exterior.coords)[:-1])
+        out.extend(list(h.coords)[:-1] for h in part.interiors)
+    return out

@@ -1,0 +1,42 @@
+"""The boundary-point table (界址点成果表): point, X (northing), Y (easting), edge length."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+from ..atomic import write_text_atomic
+from .model import Parcel, rings_from_geometry
+
+
+def point_rows(parcel: Parcel) -> list[dict]:
+    """Rows in the file's J1… order, each ring closed; edge length to the next point (m)."""
+    rows, n = [], 0
+    for ring_no, ring in enumerate(rings_from_geometry(parcel.geometry), start=1):
+        first = n + 1
+        closed = ring + ring[:1]
+        for i, (e, north) in enumerate(closed):
+            is_closing = i == len(ring)
+            name = f"J{first}" if is_closing else f"J{n + 1}"
+            if not is_closing:
+                n += 1
+            edge = None
+            if i < len(ring):
+                e2, n2 = closed[i + 1]
+                edge = math.hypot(e2 - e, n2 - north)
+            rows.append({"parcel": parcel.number, "ring": ring_no, "point": name,
+                         "x_northing": north, "y_easting": e, "edge_m": edge})
+    return rows
+
+
+def write_point_table_csv(parcels: list[Parcel], path: str | Path) -> None:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["parcel", "ring", "point", "x", "y", "edge_m"])
+    for p in parcels:
+        for r in point_rows(p):
+            w.writerow([r["parcel"], r["ring"], r["point"], f"{r['x_northing']:.3f}",
+                        f"{r['y_easting']:.3f}", "" if r["edge_m"] is None else f"{r['edge_m']:.3f}"])
+    write_text_atomic(path, out.getvalue(), encoding="utf-8-sig")

@@ -1,0 +1,201 @@
+"""Validation of red-line parcels. Every finding has a code, a severity, the parcel and the
+point; invalid geometry is reported, never silently fixed (``repair`` is explicit)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from ..geodesy.transforms import check_zone
+from .area import ellipsoidal_area, planar_area
+from .model import Parcel
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SPIKE_DEG = 1.0
+OVERLAP_MIN_M2 = 0.01  # below this, touching parcels differ by rounding only
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    parcel: str
+    point: str | None
+    message: str
+    x: float | None = None  # easting of the faulty place, for map markers
+    y: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _ring_findings(p: Parcel, out: list[Finding]) -> None:
+    for ri, ring in enumerate(p.rings):
+        pts = ring.points
+        label = f"ring {ring.number}"
+        if not ring.closed_in_file and len(pts) > 2:
+            out.append(Finding("RING_NOT_CLOSED", INFO, p.number, pts[0].name,
+                               f"{label} is not closed in the file; closed by joining "
+                               f"{pts[-1].name} to {pts[0].name}", pts[0].easting, pts[0].northing))
+        xy = ring.xy()
+        distinct = {(round(x, 4), round(y, 4)) for x, y in xy}
+        if len(distinct) < 3:
+            out.append(Finding("TOO_FEW_POINTS", ERROR, p.number, pts[0].name if pts else None,
+                               f"{label} has {len(distinct)} distinct point(s); a ring needs 3",
+                               *(xy[0] if xy else (None, None))))
+            continue
+        arr = np.asarray(xy)
+        nxt = np.roll(arr, -1, axis=0)
+        same = np.flatnonzero(np.hypot(*(nxt - arr).T) < 1e-4)
+        for i in same:
+            j = (i + 1) % len(arr)
+            out.append(Finding("DUPLICATE_POINT", WARNING, p.number, p.point_named(ri, j),
+                               f"{label}: {p.point_named(ri, j)} repeats {p.point_named(ri, i)}",
+                               *arr[j]))
+        area = abs(shapely.Polygon(xy).area) if len(xy) >= 3 else 0.0
+        if area < 1e-6:
+            out.append(Finding("DEGENERATE_RING", ERROR, p.number, pts[0].name,
+                               f"{label} encloses no area", *arr[0]))
+            continue
+        keep = np.ones(len(arr), dtype=bool)
+        keep[same] = False
+        clean = arr[keep] if keep.sum() >= 3 else arr
+        names = [p.point_named(ri, i) for i in np.flatnonzero(keep)] if keep.sum() >= 3 else \
+            [p.point_named(ri, i) for i in range(len(arr))]
+        prev, nxt = np.roll(clean, 1, axis=0), np.roll(clean, -1, axis=0)
+        v1, v2 = prev - clean, nxt - clean
+        cos = np.einsum("ij,ij->i", v1, v2) / (np.hypot(*v1.T) * np.hypot(*v2.T))
+        angle = np.degrees(np.arccos(np.clip(cos, -1, 1)))
+        for i in np.flatnonzero(angle < SPIKE_DEG):
+            out.append(Finding("SPIKE", WARNING, p.number, names[i],
+                               f"{label}: the boundary turns back at {names[i]} "
+                               f"(angle {angle[i]:.3f}°)", *clean[i]))
+        ring_line = shapely.LinearRing(clean)
+        if not ring_line.is_simple:
+            where = shapely.get_coordinates(_self_crossings(clean))
+            x, y = where[0] if len(where) else clean[0]
+            out.append(Finding("SELF_INTERSECTION", ERROR, p.number, None,
+                               f"{label} crosses itself near E {x:.3f} N {y:.3f}", x, y))
+
+
+def _self_crossings(xy: np.ndarray):
+    line = shapely.LineString(np.vstack([xy, xy[:1]]))
+    noded = shapely.node(line)
+    pts = shapely.get_coordinates(noded)
+    vals, counts = np.unique(np.round(pts, 6), axis=0, return_counts=True)
+    return shapely.multipoints(vals[counts > 2]) if (counts > 2).any() else \
+        shapely.multipoints(vals[counts > 1][:1])
+
+
+def _structure_findings(p: Parcel, out: list[Finding]) -> None:
+    polys = [shapely.Polygon(r.xy()) if len(r.xy()) >= 3 else None for r in p.rings]
+    for i in range(len(polys)):
+        for j in range(i + 1, len(polys)):
+            a, b = polys[i], polys[j]
+            if a is None or b is None or not a.is_valid or not b.is_valid:
+                continue
+            if a.intersects(b) and not (a.covers(b) or b.covers(a)):
+                inter = a.intersection(b)
+                if inter.area > OVERLAP_MIN_M2:
+                    c = inter.representative_point()
+                    out.append(Finding(
+                        "PARTS_OVERLAP", ERROR, p.number, None,
+                        f"ring {p.rings[i].number} and ring {p.rings[j].number} overlap by "
+                        f"{inter.area:.2f} m²: neither a hole inside the other nor a separate "
+                        "part", c.x, c.y))
+    geom = p.geometry
+    if geom is not None and not geom.is_empty and not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        if "Self-intersection" not in reason and "Ring Self" not in reason:
+            code = "HOLE_OUTSIDE_SHELL" if "Hole" in reason else "INVALID_GEOMETRY"
+            loc = shapely.get_coordinates(geom)[0]
+            out.append(Finding(code, ERROR, p.number, None, f"invalid polygon: {reason}", *loc))
+
+
+def validate_parcels(parcels: list[Parcel], crs: CRS | None,
+                     area_tolerance_m2: float = 1.0, area_tolerance_rel: float = 0.001
+                     ) -> list[Finding]:
+    """All findings for the parcels of one file, in parcel order."""
+    out: list[Finding] = []
+    for p in parcels:
+        _ring_findings(p, out)
+        _structure_findings(p, out)
+        if crs is not None:
+            pts = [pt for r in p.rings for pt in r.points]
+            e = np.array([pt.easting for pt in pts])
+            n = np.array([pt.northing for pt in pts])
+            problem = check_zone(crs, e, n)
+            if problem:
+                i, message = problem
+                out.append(Finding("OUTSIDE_ZONE", ERROR, p.number, pts[i].name, message,
+                                   float(e[i]), float(n[i])))
+        if p.declared_area_ha is not None and p.geometry is not None and p.geometry.is_valid \
+                and crs is not None and not any(f.parcel == p.number and f.code == "OUTSIDE_ZONE"
+                                                for f in out):
+            declared = p.declared_area_ha * 10_000.0
+            planar = planar_area(p.geometry)
+            ellipsoidal = ellipsoidal_area(p.geometry, crs)
+            tol = max(area_tolerance_m2, area_tolerance_rel * planar)
+            if min(abs(declared - planar), abs(declared - ellipsoidal)) > tol:
+                c = p.geometry.representative_point()
+                out.append(Finding(
+                    "AREA_MISMATCH", ERROR, p.number, None,
+                    f"declared {p.declared_area_ha:.4f} ha but the map gives "
+                    f"{planar / 1e4:.4f} ha planar, {ellipsoidal / 1e4:.4f} ha ellipsoidal "
+                    f"(tolerance {tol:.1f} m²)", c.x, c.y))
+    _overlaps_between(parcels, out)
+    return out
+
+
+def _overlaps_between(parcels: list[Parcel], out: list[Finding]) -> None:
+    geoms = [p.geometry if p.geometry is not None and p.geometry.is_valid else shapely.Polygon()
+             for p in parcels]
+    if len(geoms) < 2:
+        return
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    for i, j in zip(left, right, strict=True):
+        if i >= j:
+            continue
+        inter = geoms[i].intersection(geoms[j])
+        if inter.area > OVERLAP_MIN_M2:
+            c = inter.representative_point()
+            out.append(Finding(
+                "PARCELS_OVERLAP", ERROR, parcels[i].number, None,
+                f"parcel {parcels[i].number} overlaps parcel {parcels[j].number} by "
+                f"{inter.area:.2f} m²", c.x, c.y))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+@dataclass
+class Repair:
+    parcel: str
+    area_before_m2: float
+    area_after_m2: float
+    vertices_before: int
+    vertices_after: int
+    note: str
+
+
+def repair(parcel: Parcel) -> Repair:
+    """Explicit repair: drop repeated points and make the polygon valid; says what changed."""
+    before = parcel.geometry
+    if before is None:
+        raise ValueError("parcel has no geometry")
+    fixed = shapely.make_valid(shapely.remove_repeated_points(before, 1e-4))
+    polys = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon",
+                                                                             "MultiPolygon")]
+    fixed = shapely.union_all(polys) if polys else shapely.Polygon()
+    parcel.geometry = fixed
+    a0, a1 = planar_area(before) if before.is_valid else abs(before.area), planar_area(fixed)
+    n0, n1 = shapely.get_num_coordinates(before), shapely.get_num_coordinates(fixed)
+    note = "no change" if before.equals_exact(fixed, 1e-6) else (
+        f"area {a0:.2f} -> {a1:.2f} m², vertices {n0} -> {n1}")
+    return Repair(parcel.number, a0, a1, int(n0), int(n1), note)
+

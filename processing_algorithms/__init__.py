@@ -1,0 +1,1 @@
+"""The QGIS Processing provider: the toolbox, model builder and qgis_process face of ``core``."""

@@ -1,0 +1,42 @@
+"""What every RedLine algorithm shares: group, translation, and core errors as
+``QgsProcessingException`` (shown in the toolbox's log, never a Python traceback)."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.errors import RedlineError
+
+
+class RedlineAlgorithm(QgsProcessingAlgorithm):
+    GROUP = "redline"
+    GROUP_NAME = "Red lines"
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("RedlineProcessing", text)
+
+    def group(self) -> str:
+        return self.tr(self.GROUP_NAME)
+
+    def groupId(self) -> str:  # noqa: N802
+        return self.GROUP
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        try:
+            return self.run_core(parameters, context, feedback)
+        except RedlineError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
+    def run_core(self, parameters, context, feedback) -> dict:
+        raise NotImplementedError
+
+
+def crs_text(crs) -> str | None:
+    """A QgsCoordinateReferenceSystem as the text ``core`` parses (None when invalid)."""
+    if crs is None or not crs.isValid():
+        return None
+    return crs.authid() or crs.toWkt()

@@ -1,0 +1,1 @@
+"""Developer scripts behind make demo, make bench and make package."""
