@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
     QgsFields,
+    QgsProcessing,
     QgsProcessingParameterCrs,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import redline_approval
 from qgis.core import QgsApplication
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtWidgets import QApplication, QToolBar
-
-import redline_approval
 
 
 def _process_deletes() -> None:

@@ -128,6 +128,16 @@ def _check_source(path: Path, crs: CRS, easting, northing, label: Callable[[int]
         raise RedlineFormatError(path, None, f"{label(i)}: {message}")
 
 
+def _shapefile_encoding(path: Path) -> str:
+    """The input's .cpg encoding, so the output keeps it; UTF-8 when the input is not a
+    Shapefile or declares none (GDAL has then decoded it as best it could)."""
+    cpg = path.with_suffix(".cpg")
+    if path.suffix.lower() == ".shp" and cpg.exists():
+        name = cpg.read_text(encoding="ascii", errors="ignore").strip()
+        return {"936": "GBK", "65001": "UTF-8"}.get(name, name) or "UTF-8"
+    return "UTF-8"
+
+
 def convert_vector(in_path: Path, out_path: Path, target: str, source: str | None,
                    params: ParameterSet | None, bend_tolerance_m: float | None) -> tuple[str, int]:
     """GeoPackage / Shapefile / GeoJSON, every layer; returns (target authid, features)."""
@@ -164,9 +174,11 @@ def convert_vector(in_path: Path, out_path: Path, target: str, source: str | Non
                     target_crs = resolve_target(target, src_crs, params, e, n)
                 ct = make_transform(src_crs, target_crs, params)
                 schema = dict(src.schema)
-                encoding = src.encoding if driver == "ESRI Shapefile" else None
-                kwargs = {"encoding": encoding} if encoding else {}
-                with fiona.open(tmp, "w", driver=driver, schema=schema, layer=layer,
+                kwargs = {}
+                if driver == "ESRI Shapefile":
+                    kwargs["encoding"] = _shapefile_encoding(in_path)
+                with fiona.open(tmp, "w", driver=driver, schema=schema,
+                                layer=layer if driver == "GPKG" else None,
                                 crs_wkt=target_crs.to_wkt(), **kwargs) as dst:
                     out = []
                     for f, g in zip(feats, geoms, strict=True):

@@ -137,11 +137,8 @@ def system_from_chinese_name(name: str) -> str:
 
 def all_members() -> list[GaussKrugerCrs]:
     out = []
-    for (system, width, prefixed), (first, _start, count) in _FAMILIES.items():
-        for i in range(count):
-            member = lookup_epsg(first + i)
-            assert member is not None and member.system == system
-            out.append(member)
+    for first, _start, count in _FAMILIES.values():
+        out += [m for i in range(count) if (m := lookup_epsg(first + i)) is not None]
     return out
 
 

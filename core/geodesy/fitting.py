@@ -78,36 +78,64 @@ def _helmert(p: np.ndarray, x: np.ndarray, convention: str) -> np.ndarray:
     return np.array([tx, ty, tz]) + (1.0 + s * 1e-6) * x @ r.T
 
 
-def _fit_bursa_wolf(x1: np.ndarray, x2: np.ndarray, convention: str, seven: bool) -> BursaWolf:
-    """Gauss-Newton on geocentric coordinates; converges in two or three steps."""
-    p = np.zeros(7)
-    p[:3] = (x2 - x1).mean(axis=0)
-    free = slice(0, 7 if seven else 3)
-    h = np.array([1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3])
-    for _ in range(10):
-        f0 = _helmert(p, x1, convention)
-        res = (x2 - f0).ravel()
-        jac = np.empty((res.size, 7))
+def _gauss_newton(residual, p: np.ndarray, free: slice) -> np.ndarray:
+    """Least squares by Gauss-Newton with a numerical Jacobian; ``lstsq`` takes the smallest
+    step along directions the data cannot see (e.g. heights when only plane points are known)."""
+    h = 1e-3
+    for _ in range(15):
+        r0 = residual(p)
+        jac = np.empty((r0.size, 7))
         for j in range(7):
             dp = p.copy()
-            dp[j] += h[j]
-            jac[:, j] = ((_helmert(dp, x1, convention) - f0) / h[j]).ravel()
-        jac = jac[:, free]
-        norms = np.linalg.norm(jac, axis=0)
-        delta, *_ = np.linalg.lstsq(jac / norms, res, rcond=None)
-        p[free] += delta / norms
-        if np.max(np.abs(delta / norms)) < 1e-9:
+            dp[j] += h
+            jac[:, j] = (residual(dp) - r0) / h
+        delta, *_ = np.linalg.lstsq(jac[:, free], -r0, rcond=1e-10)
+        p = p.copy()
+        p[free] += delta
+        if np.max(np.abs(delta)) < 1e-9:
             break
-    return BursaWolf(*map(float, p), convention=convention)
+    return p
+
+
+def _fit_bursa_wolf(x1: np.ndarray, x2: np.ndarray | None, dst_en: np.ndarray, dst_crs: CRS,
+                    convention: str, seven: bool) -> BursaWolf:
+    """Fit on coordinates reduced to their centroids (earth-centred coordinates make shifts and
+    rotations nearly indistinguishable). With target heights (``x2``) the residuals are 3D;
+    without, they are the plane residuals in the target CRS, the only ones observed."""
+    c1 = x1.mean(axis=0)
+    x1c = x1 - c1
+    free = slice(0, 7 if seven else 3)
+    if x2 is not None:
+        c2 = x2.mean(axis=0)
+        x2c = x2 - c2
+
+        def residual(p):
+            return (_helmert(p, x1c, convention) - x2c).ravel()
+    else:
+        to_plane = Transformer.from_crs(_ecef(dst_crs), dst_crs, always_xy=True)
+        c2 = _geocentric(dst_crs, dst_en, np.zeros(len(dst_en))).mean(axis=0)
+
+        def residual(p):
+            x = _helmert(p, x1c, convention) + c2
+            e, n, _ = to_plane.transform(x[:, 0], x[:, 1], x[:, 2])
+            return (np.column_stack([e, n]) - dst_en).ravel()
+
+    p = _gauss_newton(residual, np.zeros(7), free)
+    rot_scale = p.copy()
+    rot_scale[:3] = 0.0
+    t = c2 + p[:3] - _helmert(rot_scale, c1[None, :], convention)[0]
+    return BursaWolf(float(t[0]), float(t[1]), float(t[2]), *map(float, p[3:]),
+                     convention=convention)
+
+
+def _ecef(crs: CRS) -> CRS:
+    ell = crs.geodetic_crs.ellipsoid
+    return CRS.from_proj4(f"+proj=geocent +a={ell.semi_major_metre!r} "
+                          f"+rf={ell.inverse_flattening!r} +units=m")
 
 
 def _geocentric(crs: CRS, en: np.ndarray, h: np.ndarray) -> np.ndarray:
-    geod = crs.geodetic_crs
-    ecef = CRS.from_proj4(
-        f"+proj=geocent +a={geod.ellipsoid.semi_major_metre!r} "
-        f"+rf={geod.ellipsoid.inverse_flattening!r} +units=m"
-    )
-    tr = Transformer.from_crs(crs, ecef, always_xy=True)
+    tr = Transformer.from_crs(crs, _ecef(crs), always_xy=True)
     return np.column_stack(tr.transform(en[:, 0], en[:, 1], h, errcheck=True))
 
 
@@ -133,8 +161,8 @@ def _solve(model, src_en, dst_en, src_crs, dst_crs, h1, h2, convention):
     if model == "four_param":
         return _fit_four(src_en, dst_en)
     x1 = _geocentric(src_crs, src_en, h1)
-    x2 = _geocentric(dst_crs, dst_en, h2)
-    return _fit_bursa_wolf(x1, x2, convention, seven=(model == "bursa_wolf"))
+    x2 = None if h2 is None else _geocentric(dst_crs, dst_en, h2)
+    return _fit_bursa_wolf(x1, x2, dst_en, dst_crs, convention, seven=(model == "bursa_wolf"))
 
 
 def _residuals(params: ParameterSet, src_en, dst_en, h1) -> np.ndarray:
@@ -187,7 +215,7 @@ def fit_parameters(
     dst_en = np.asarray(dst_en, dtype=float).reshape(-1, 2)
     n = len(ids)
     h1 = np.zeros(n) if h1 is None else np.asarray(h1, dtype=float)
-    h2 = np.zeros(n) if h2 is None else np.asarray(h2, dtype=float)
+    h2 = None if h2 is None else np.asarray(h2, dtype=float)
     if model == "three_param":
         model_key = "three_param"
     else:
@@ -198,7 +226,7 @@ def fit_parameters(
 
     def fit(mask: np.ndarray) -> ParameterSet:
         m = _solve(model_key, src_en[mask], dst_en[mask], src_crs, dst_crs,
-                   h1[mask], h2[mask], convention)
+                   h1[mask], None if h2 is None else h2[mask], convention)
         return ParameterSet(m, source, target)
 
     _check_geometry(model_key, src_en, list(ids))

@@ -17,7 +17,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from ..errors import CrsError
 from .crs_catalog import SYSTEMS, gauss_kruger, lookup_epsg, zone_from_longitude
-from .params import BursaWolf, FourParam, ParameterSet
+from .params import FourParam, ParameterSet
 
 CGCS2000 = "EPSG:4490"
 
