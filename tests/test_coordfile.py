@@ -7,7 +7,6 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from redline_approval.core.errors import CrsError, RedlineError, RedlineFormatError
 from redline_approval.core.redline.coordfile import (
     CoordinateDocument,

@@ -117,6 +117,28 @@ def read_gis_coordinates(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     return xy[:, 0], xy[:, 1]
 
 
+# DBF field names hold 10 bytes: the coordinate file's keys get the usual pinyin abbreviations
+SHAPEFILE_NAMES = {"界址点数": "JZDS", "地块面积": "DKMJ", "地块编号": "DKBH", "地块名称": "DKMC",
+                   "记录图形属性": "TXSX", "图幅号": "TFH", "地块用途": "DKYT", "地类编码": "DLBM"}
+
+
+def _dbf_name(key: str, taken: set[str]) -> str:
+    name = SHAPEFILE_NAMES.get(key)
+    if name is None:
+        name = ""
+        for ch in key:  # cut at a character boundary, never inside a UTF-8 sequence
+            if len((name + ch).encode("utf-8")) > 10:
+                break
+            name += ch
+    base, i = name or "F", 1
+    while name in taken or not name:
+        suffix = str(i)
+        name = base.encode("utf-8")[: 10 - len(suffix)].decode("utf-8", "ignore") + suffix
+        i += 1
+    taken.add(name)
+    return name
+
+
 def write_gis_parcels(parcels: list[Parcel], path: str | Path, crs: CRS | None,
                       layer: str = "redline") -> None:
     path = Path(path)
@@ -132,9 +154,14 @@ def write_gis_parcels(parcels: list[Parcel], path: str | Path, crs: CRS | None,
         keys += [k for k in p.attributes if k not in keys]
     base = ["number", "name", "declared_ha"]
     extra = [k for k in keys if k not in base]
+    if driver == "ESRI Shapefile":
+        taken = set(base)
+        names = {k: _dbf_name(k, taken) for k in extra}
+    else:
+        names = {k: k for k in extra}
     schema = {"geometry": "MultiPolygon",
-              "properties": {"number": "str", "name": "str", "declared_ha": "float",
-                             **{k: "str" for k in extra}}}
+              "properties": {"number": "str:80", "name": "str:254", "declared_ha": "float",
+                             **{names[k]: "str:254" for k in extra}}}
     kwargs = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
     with atomic_path(path) as tmp, fiona.open(
             tmp, "w", driver=driver, schema=schema, layer=layer if driver == "GPKG" else None,
@@ -146,7 +173,7 @@ def write_gis_parcels(parcels: list[Parcel], path: str | Path, crs: CRS | None,
             if geom.geom_type == "Polygon":
                 geom = shapely.MultiPolygon([geom])
             props = {"number": p.number, "name": p.name, "declared_ha": p.declared_area_ha}
-            props.update({k: p.attributes.get(k) for k in extra})
+            props.update({names[k]: p.attributes.get(k) for k in extra})
             dst.write({"geometry": mapping(geom), "properties": props})
 
 

@@ -55,8 +55,8 @@ def _ring_findings(p: Parcel, out: list[Finding]) -> None:
             out.append(Finding("DUPLICATE_POINT", WARNING, p.number, p.point_named(ri, j),
                                f"{label}: {p.point_named(ri, j)} repeats {p.point_named(ri, i)}",
                                *arr[j]))
-        area = abs(shapely.Polygon(xy).area) if len(xy) >= 3 else 0.0
-        if area < 1e-6:
+        # the hull, not the signed area: a bow tie has zero area but is no degenerate ring
+        if shapely.MultiPoint(arr - arr[0]).convex_hull.area < 1e-6:
             out.append(Finding("DEGENERATE_RING", ERROR, p.number, pts[0].name,
                                f"{label} encloses no area", *arr[0]))
             continue
@@ -151,7 +151,9 @@ def validate_parcels(parcels: list[Parcel], crs: CRS | None,
 
 
 def _overlaps_between(parcels: list[Parcel], out: list[Finding]) -> None:
-    geoms = [p.geometry if p.geometry is not None and p.geometry.is_valid else shapely.Polygon()
+    # an invalid parcel is measured through its valid form here only; it stays as it was
+    geoms = [shapely.Polygon() if p.geometry is None else
+             p.geometry if p.geometry.is_valid else shapely.make_valid(p.geometry)
              for p in parcels]
     if len(geoms) < 2:
         return
