@@ -23,6 +23,61 @@ SIZE = 12_000.0
 # the "true" local parameters of the sample county (what fitting should recover)
 TRUE_PARAMS = BursaWolf(-31.52, 97.64, 55.18, 0.842, -1.357, 2.118, 3.25, "coordinate_frame")
 
+PROFILE = """# Compliance-check profile of the sample county (paths relative to this file)
+[[layers]]
+name = "国土空间规划"
+path = "planning.gpkg"
+role = "planning"
+class_field = "YDYHFLDM"
+key_fields = ["BSM"]
+
+[[layers]]
+name = "生态保护红线"
+path = "ecology.gpkg"
+role = "ecology"
+key_fields = ["HXMC"]
+
+[[layers]]
+name = "永久基本农田"
+path = "farmland.gpkg"
+role = "farmland"
+key_fields = ["TBBH"]
+
+[[layers]]
+name = "城镇开发边界"
+path = "urban_boundary.gpkg"
+role = "urban_boundary"
+
+[[layers]]
+name = "林地一张图"
+path = "forest.gpkg"
+role = "forest"
+class_field = "BH_DJ"
+key_fields = ["SEN_LIN_LB", "DI_LEI"]
+
+[[layers]]
+name = "已批红线"
+path = "approved.gpkg"
+role = "approved"
+key_fields = ["AJBH", "XMMC"]
+
+[[uses]]
+name = "工业用地"
+classes = ["10", "11", "12", "13"]
+
+[[uses]]
+name = "仓储用地"
+classes = ["11", "12", "13"]
+
+[[uses]]
+name = "商业用地"
+classes = ["09", "12", "13", "14"]
+
+[[uses]]
+name = "居住用地"
+classes = ["07", "08", "12", "13", "14"]
+"""
+
 PLANNING_CLASSES = ["01", "03", "07", "08", "09", "10", "12", "14", "17"]
 
 
@@ -49,6 +104,8 @@ def build(out_dir: str | Path, seed: int = 20261126) -> dict[str, Path]:
     for i in range(12):
         for j in range(12):
             code = PLANNING_CLASSES[(i * 5 + j * 3 + i * j) % len(PLANNING_CLASSES)]
+            if 4 <= i <= 6 and 4 <= j <= 6:
+                code = "10"  # the county's industrial park
             g = box(E0 + i * step, N0 + j * step, E0 + (i + 1) * step, N0 + (j + 1) * step)
             recs.append({"geometry": mapping(g), "properties": {"YDYHFLDM": code,
                                                                  "BSM": f"GH{i:02d}{j:02d}"}})
@@ -130,6 +187,17 @@ def build(out_dir: str | Path, seed: int = 20261126) -> dict[str, Path]:
                         for i in range(1, 51)]
     files["xian80_points"] = out / "xian80_points.csv"
     files["xian80_points"].write_text("\n".join(pts) + "\n", encoding="utf-8")
+    # already approved red lines (one touches the logistics centre's second part)
+    approved = [shapely.box(E0 + 7550, N0 + 7450, E0 + 7800, N0 + 7700),
+                shapely.box(E0 + 1000, N0 + 1000, E0 + 1300, N0 + 1200)]
+    files["approved"] = out / "approved.gpkg"
+    _write(files["approved"], "approved", {"geometry": "Polygon",
+           "properties": {"AJBH": "str", "XMMC": "str"}},
+           [{"geometry": mapping(g), "properties": {"AJBH": f"JAAA2025{i + 1:04d}",
+                                                    "XMMC": f"已批项目{i + 1}"}}
+            for i, g in enumerate(approved)])
+    files["profile"] = out / "profile.toml"
+    files["profile"].write_text(PROFILE, encoding="utf-8")
     (out / "true_params.json").write_text(json.dumps(params.to_dict(), indent=2),
                                           encoding="utf-8")
     return files

@@ -1,0 +1,55 @@
+"""``redline check``: red lines against the profile's control layers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..core.atomic import write_text_atomic
+from ..core.check.report_html import write_html
+from ..core.check.run import check_files
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="compliance check of red lines against control layers; "
+                       "exit 1 on conflicts")
+    p.add_argument("--parcels", required=True, help="red-line file (.txt, .gpkg, .shp, …)")
+    p.add_argument("--profile", required=True, help="check profile (TOML or JSON)")
+    p.add_argument("--use", help="intended use of the case (e.g. 工业用地); default: each "
+                   "parcel's 地块用途")
+    p.add_argument("--json", dest="json_out", help="write the result as JSON")
+    p.add_argument("--html", help="write the HTML report")
+    p.add_argument("--report", help="write the PDF report (QGIS print layout)")
+    p.set_defaults(func=cmd_check)
+
+
+def _progress(percent: float, what: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{percent:5.1f}% {what[:50]:50}", end="" if percent < 100 else "\n",
+              file=sys.stderr, flush=True)
+
+
+def cmd_check(args) -> int:
+    result = check_files(args.parcels, args.profile, args.use, progress=_progress)
+    if args.json_out:
+        write_text_atomic(args.json_out, json.dumps(result.to_dict(), ensure_ascii=False,
+                                                    indent=2) + "\n")
+    if args.html:
+        write_html(result, args.html)
+    if args.report:
+        from ..plugin.report_pdf import write_pdf_headless
+
+        write_pdf_headless(result, args.parcels, args.profile, args.report)
+    print_summary(result)
+    return 1 if result.has_conflict else 0
+
+
+def print_summary(result) -> None:
+    print(f"{'parcel':<12}{'area m2':>14}  {'result':<9} layers with overlap")
+    for p in result.parcels:
+        hits = ", ".join(f"{lay.name} {lay.overlap_m2:.2f}" for lay in p.layers if lay.overlap_m2 > 0)
+        print(f"{p.id:<12}{p.area_m2:>14.2f}  {p.status:<9} {hits}")
+        for v in p.verdicts:
+            if v.status != "pass":
+                print(f"{'':<12}  {v.status.upper():8} {v.reason}")

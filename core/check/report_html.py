@@ -1,0 +1,165 @@
+"""The check report as one self-contained HTML file (tables and an SVG map per parcel), for
+the browser and for the server; the PDF comes from a QGIS print layout."""
+
+from __future__ import annotations
+
+from html import escape
+
+import shapely
+
+from ..atomic import write_text_atomic
+from ..redline.gis_io import parcel_from_geometry
+from ..redline.point_table import point_rows
+from .landuse import class_label
+from .results import CheckResult, ParcelResult
+
+ROLE_COLOURS = {"ecology": "#2ca02c", "farmland": "#e6b800", "urban_boundary": "#9467bd",
+                "forest": "#1b7f3b", "approved": "#7f7f7f", "planning": "#1f77b4",
+                "overlay": "#17becf"}
+STATUS_COLOURS = {"pass": "#2e7d32", "warning": "#ef6c00", "conflict": "#c62828"}
+STATUS_ZH = {"pass": "通过 pass", "warning": "提示 warning", "conflict": "冲突 conflict"}
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:24px;color:#222}
+h1{font-size:20px}h2{font-size:16px;border-bottom:2px solid #c62828;padding-bottom:4px}
+table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #bbb;padding:3px 8px;
+font-size:12px}th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.status{font-weight:bold}.map{float:right;margin:0 0 12px 16px;border:1px solid #ccc}
+.small{font-size:11px;color:#555}section{clear:both}
+"""
+
+
+def _path(geom, tx) -> str:
+    parts = []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in [poly.exterior, *poly.interiors]:
+            pts = [tx(x, y) for x, y in ring.coords]
+            parts.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + " Z")
+    return " ".join(parts)
+
+
+def svg_map(parcel: ParcelResult, size: int = 340) -> str:
+    """The red line over its overlaps, north up, with a scale bar."""
+    minx, miny, maxx, maxy = parcel.geometry.bounds
+    span = max(maxx - minx, maxy - miny) * 1.15 or 1.0
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    scale = size / span
+
+    def tx(x, y):
+        return (x - cx) * scale + size / 2, size / 2 - (y - cy) * scale
+
+    shapes = []
+    for layer in parcel.layers:
+        if layer.geometry is not None and not layer.geometry.is_empty:
+            polys = shapely.get_parts(layer.geometry)
+            geom = shapely.union_all([p for p in polys if p.geom_type == "Polygon"])
+            colour = ROLE_COLOURS.get(layer.role, "#17becf")
+            shapes.append(f'<path d="{_path(geom, tx)}" fill="{colour}" fill-opacity="0.45" '
+                          f'stroke="{colour}" stroke-width="0.8" fill-rule="evenodd">'
+                          f"<title>{escape(layer.name)}</title></path>")
+    shapes.append(f'<path d="{_path(parcel.geometry, tx)}" fill="none" stroke="#e00000" '
+                  'stroke-width="2.2" fill-rule="evenodd"/>')
+    bar_m = _nice(span / 4)
+    bar = bar_m * scale
+    shapes.append(f'<g font-size="10"><rect x="10" y="{size - 18}" width="{bar:.1f}" height="4" '
+                  f'fill="#222"/><text x="10" y="{size - 22}">{bar_m:g} m</text>'
+                  f'<text x="{size - 18}" y="18" font-weight="bold">N</text>'
+                  f'<path d="M{size - 14},22 l-5,14 l5,-4 l5,4 z" fill="#222"/></g>')
+    return (f'<svg class="map" xmlns="http://www.w3.org/2000/svg" width="{size}" '
+            f'height="{size}" viewBox="0 0 {size} {size}">' + "".join(shapes) + "</svg>")
+
+
+def _nice(value: float) -> float:
+    from math import floor, log10
+
+    base = 10 ** floor(log10(value)) if value > 0 else 1
+    for step in (5, 2, 1):
+        if step * base <= value:
+            return step * base
+    return base
+
+
+def _num(v: float, d: int = 2) -> str:
+    return f"{v:,.{d}f}"
+
+
+def summary_table_html(d: dict) -> str:
+    out = ["<table><tr><th>地块编号 parcel</th><th>名称 name</th><th>用途 use</th>"
+           "<th>面积 m²</th><th>公顷 ha</th><th>亩 mu</th><th>结论 result</th></tr>"]
+    for p in d["parcels"]:
+        out.append(f"<tr><td>{escape(p['id'])}</td><td>{escape(p['name'])}</td>"
+                   f"<td>{escape(p['use'] or '')}</td><td class='n'>{_num(p['area_m2'])}</td>"
+                   f"<td class='n'>{p['hectares']:.4f}</td><td class='n'>{p['mu']:.2f}</td>"
+                   f"<td class='status' style='color:{STATUS_COLOURS[p['status']]}'>"
+                   f"{STATUS_ZH[p['status']]}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def parcel_tables_html(p: dict) -> str:
+    """Areas per layer (by class) and the verdicts of one parcel (``ParcelResult.to_dict()``)."""
+    out = ["<table><tr><th>图层 layer</th><th>重叠 m²</th><th>ha</th><th>亩</th>"
+           "<th>占比 share</th><th>分类 by class (m²)</th></tr>"]
+    for layer in p["layers"]:
+        classes = "<br>".join(f"{escape(class_label(c))}: {_num(a)}"
+                              for c, a in layer["by_class"].items())
+        out.append(f"<tr><td>{escape(layer['name'])}</td>"
+                   f"<td class='n'>{_num(layer['overlap_m2'])}</td>"
+                   f"<td class='n'>{layer['hectares']:.4f}</td>"
+                   f"<td class='n'>{layer['mu']:.2f}</td>"
+                   f"<td class='n'>{100 * layer['share']:.2f} %</td><td>{classes}</td></tr>")
+    out.append("</table><table><tr><th>规则 rule</th><th>结论 result</th><th>理由 reason</th></tr>")
+    for v in p["verdicts"]:
+        out.append(f"<tr><td>{escape(v['rule'])}</td><td class='status' "
+                   f"style='color:{STATUS_COLOURS[v['status']]}'>{STATUS_ZH[v['status']]}</td>"
+                   f"<td>{escape(v['reason'])}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def points_table_html(parcel: ParcelResult) -> str:
+    """The boundary-point table (界址点成果表) of one parcel."""
+    out = [f"<h3>{escape(parcel.id)} 界址点成果表</h3><table><tr><th>界址点 point</th>"
+           "<th>X</th><th>Y</th><th>边长 edge m</th></tr>"]
+    for row in point_rows(parcel_from_geometry(parcel.id, parcel.name, parcel.geometry)):
+        edge = "" if row["edge_m"] is None else f"{row['edge_m']:.3f}"
+        out.append(f"<tr><td>{row['point']}</td><td class='n'>{row['x_northing']:.3f}</td>"
+                   f"<td class='n'>{row['y_easting']:.3f}</td><td class='n'>{edge}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def sources_table_html(result: CheckResult) -> str:
+    out = ["<h2>数据来源 Data sources</h2><table><tr><th>layer</th><th>role</th>"
+           "<th>source</th><th>CRS</th><th>modified</th><th>SHA-256</th></tr>"]
+    for s in result.sources:
+        out.append(f"<tr><td>{escape(s['name'])}</td><td>{escape(s['role'])}</td>"
+                   f"<td>{escape(s.get('path') or s.get('uri', ''))}</td><td>{escape(s['crs'])}"
+                   f"</td><td>{escape(s.get('modified', ''))}</td>"
+                   f"<td class='small'>{escape(s.get('sha256', ''))}</td></tr>")
+    out.append("</table><p class='small'>Each layer's features_sha256 in the JSON result "
+               "fingerprints the features read for each parcel.</p>")
+    return "".join(out)
+
+
+def html_document(body: str, title: str) -> str:
+    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>"
+            f"{escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>")
+
+
+def render_html(result: CheckResult, title: str = "红线合规性审查报告 Compliance check report") -> str:
+    d = result.to_dict()
+    out = [f"<h1>{escape(title)}</h1>",
+           f"<p class='small'>CRS {escape(result.crs)} · checked {escape(result.checked_at)} · "
+           f"profile {escape(str(result.profile or ''))}</p>", summary_table_html(d)]
+    for parcel, p in zip(result.parcels, d["parcels"], strict=True):
+        out.append(f"<section><h2>{escape(p['id'])} {escape(p['name'])}</h2>{svg_map(parcel)}"
+                   f"{parcel_tables_html(p)}{points_table_html(parcel)}</section>")
+    out.append(f"<section>{sources_table_html(result)}</section>")
+    return html_document("\n".join(out), title)
+
+
+def write_html(result: CheckResult, path) -> None:
+    write_text_atomic(path, render_html(result))
