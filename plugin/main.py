@@ -52,7 +52,8 @@ class RedlineApprovalPlugin:
         convert.triggered.connect(self.show_conversion_dialog)
         self._add(convert)
 
-        for text, algorithm in ((self.tr("Fit transformation parameters…"), "fitparameters"),
+        for text, algorithm in ((self.tr("Compliance check…"), "compliancecheck"),
+                                (self.tr("Fit transformation parameters…"), "fitparameters"),
                                 (self.tr("Import red line…"), "importredline"),
                                 (self.tr("Validate red line…"), "validateredline")):
             action = QAction(text, self.iface.mainWindow())

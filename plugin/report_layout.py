@@ -26,6 +26,7 @@ from qgis.core import (
     QgsPrintLayout,
     QgsProject,
     QgsRectangle,
+    QgsTextFormat,
     QgsUnitTypes,
 )
 from qgis.PyQt.QtCore import QRectF, QSize
@@ -118,7 +119,10 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
         grid.setIntervalY(interval)
         grid.setAnnotationEnabled(True)
         grid.setAnnotationPrecision(0)
-        grid.setAnnotationFont(QFont("Noto Sans CJK SC", 5))
+        grid_text = QgsTextFormat()
+        grid_text.setFont(QFont("Noto Sans CJK SC"))
+        grid_text.setSize(5)
+        grid.setAnnotationTextFormat(grid_text)
         for side in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
             grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, side)
         grid.setAnnotationDirection(QgsLayoutItemMapGrid.Vertical, QgsLayoutItemMapGrid.Left)

@@ -25,6 +25,7 @@ from .qgis_bridge import to_qgs
 def redline_fields() -> QgsFields:
     fields = QgsFields()
     for name, kind in (("number", QVariant.String), ("name", QVariant.String),
+                       ("use", QVariant.String),
                        ("declared_ha", QVariant.Double), ("planar_m2", QVariant.Double),
                        ("ellipsoidal_m2", QVariant.Double), ("hectares", QVariant.Double),
                        ("mu", QVariant.Double), ("parts", QVariant.Int), ("holes", QVariant.Int)):
@@ -70,7 +71,7 @@ class ImportRedline(RedlineAlgorithm):
             f.setGeometry(to_qgs(p.geometry))
             a = parcel_area(p.number, p.name, p.geometry, source.crs).to_dict() \
                 if p.geometry.is_valid else None
-            f.setAttributes([p.number, p.name, p.declared_area_ha,
+            f.setAttributes([p.number, p.name, p.use, p.declared_area_ha,
                              a and a["planar_m2"], a and a["ellipsoidal_m2"],
                              a and a["hectares"], a and a["mu"], a and a["parts"],
                              a and a["holes"]])

@@ -6,13 +6,14 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..plugin.resources import icon_path
+from .compliance_check import ComplianceCheck
 from .convert_coordinates import ConvertCoordinates
 from .export_redline import ExportCoordinateFile
 from .fit_parameters import FitParameters
 from .import_redline import ImportRedline
 from .validate_redline import ValidateRedline
 
-ALGORITHMS = (ConvertCoordinates, FitParameters, ImportRedline, ExportCoordinateFile,
+ALGORITHMS = (ComplianceCheck, ConvertCoordinates, FitParameters, ImportRedline, ExportCoordinateFile,
               ValidateRedline)
 
 

@@ -5,7 +5,9 @@
    a legacy point list with them;
 3. read, validate and measure the red lines (coordinate file, GBK);
 4. start QGIS headless, register the plugin's Processing provider, list its algorithms and run
-   "Import red line" through Processing into demo_output/.
+   "Import red line" through Processing into demo_output/;
+5. the compliance check of the imported red lines against the county's control layers, with the
+   JSON result and the HTML and PDF reports in demo_output/ and a summary table.
 """
 
 from __future__ import annotations
@@ -61,9 +63,28 @@ def qgis_part() -> None:
             print(f"  {f['number']:10} {f['name']:8} {f['ellipsoidal_m2']:>12.2f} m2 "
                   f"{f['hectares']:>9.4f} ha {f['mu']:>9.2f} mu")
         del layer  # QGIS objects must be gone before exitQgis, or it crashes on exit
+
+        step("5. compliance check: red lines against the three zones three lines, planning, "
+             "forest, approved")
+        res = processing.run("redline:compliancecheck", {
+            "PARCELS": str(OUT / "redlines.gpkg"), "ID_FIELD": "number", "USE_FIELD": "use",
+            "PROFILE": str(DATA / "profile.toml"), "OUTPUT": str(OUT / "check_overlaps.gpkg"),
+            "JSON": str(OUT / "check.json"), "HTML": str(OUT / "check.html"),
+            "PDF": str(OUT / "check.pdf")})
+        for key in ("OUTPUT", "JSON", "HTML", "PDF"):
+            print(f"  {key:7} {Path(res[key]).relative_to(ROOT)}")
         QgsApplication.processingRegistry().removeProvider(provider)
     finally:
         app.exitQgis()
+
+
+def summary() -> None:
+    data = json.loads((OUT / "check.json").read_text(encoding="utf-8"))
+    print(f"\n{'parcel':<11}{'use':<8}{'area m2':>12}  {'result':<9}" + "".join(
+        f"{layer['name'][:6]:>10}" for layer in data["parcels"][0]["layers"]))
+    for p in data["parcels"]:
+        print(f"{p['id']:<11}{(p['use'] or '')[:6]:<8}{p['area_m2']:>12.2f}  {p['status']:<9}"
+              + "".join(f"{layer['overlap_m2']:>12.2f}" for layer in p["layers"]))
 
 
 def main() -> int:
@@ -89,6 +110,7 @@ def main() -> int:
 
     step("4. QGIS headless: the plugin's Processing provider")
     qgis_part()
+    summary()
     fit = json.loads((OUT / "xian80_to_cgcs2000.json").read_text(encoding="utf-8"))
     print(f"\nDone. Fit RMS {fit['rms_m']} m, rejected {fit['rejected']}; outputs in "
           f"{OUT.relative_to(ROOT)}/")

@@ -48,7 +48,8 @@ class LayerSpec:
 
     @property
     def is_uri(self) -> bool:
-        return self.path.startswith(("PG:", "postgres", "dbname=")) or "://" in self.path
+        return self.path.startswith(("PG:", "postgres", "dbname=", "service=", "host=", "layer:")) \
+            or "://" in self.path
 
 
 @dataclass

@@ -12,8 +12,6 @@ from .profile import load_profile
 from .results import CheckResult
 from .sources import FionaSource
 
-USE_KEYS = ("地块用途", "用途", "use", "YT", "DKYT")
-
 
 def parcels_from_file(path: str | Path, use: str | None = None) -> tuple[list[CheckParcel], object]:
     source = read_parcels(path)
@@ -22,8 +20,7 @@ def parcels_from_file(path: str | Path, use: str | None = None) -> tuple[list[Ch
     crs = check_crs_for(source.crs)
     parcels = []
     for p in source.parcels:
-        parcel_use = use or next((p.attributes[k] for k in USE_KEYS if p.attributes.get(k)), None)
-        parcels.append(CheckParcel(p.number, p.name, p.geometry, parcel_use))
+        parcels.append(CheckParcel(p.number, p.name, p.geometry, use or p.use))
     return parcels, crs
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+USE_KEYS = ("地块用途", "用途", "use", "DKYT", "YT")
+
 
 @dataclass
 class BoundaryPoint:
@@ -45,6 +47,11 @@ class Parcel:
     geometry: Polygon | MultiPolygon | None = None
     # ring index -> index of the ring that holds it as a hole (None for shells)
     hole_of: dict[int, int | None] = field(default_factory=dict)
+
+    @property
+    def use(self) -> str | None:
+        """The intended use (地块用途) under any of the names files give it."""
+        return next((self.attributes[k] for k in USE_KEYS if self.attributes.get(k)), None)
 
     def raw_rings(self) -> list[list[tuple[float, float]]]:
         return [r.xy() for r in self.rings]
