@@ -18,6 +18,7 @@ from shapely.geometry import shape
 
 from ..errors import CrsError, RedlineFormatError
 from ..geodesy.transforms import parse_crs
+from ..textfiles import shapefile_encoding
 from .profile import LayerSpec
 
 Feature = tuple[str, dict, object]  # (id, attributes, shapely geometry in the source CRS)
@@ -57,7 +58,8 @@ class FionaSource:
         self.spec = spec
         self.name = spec.name
         try:
-            self._collection = fiona.open(spec.path, layer=spec.layer)
+            self._collection = fiona.open(spec.path, layer=spec.layer,
+                                          encoding=shapefile_encoding(spec.path))
         except Exception as exc:  # fiona raises many driver errors; all mean "cannot open"
             raise RedlineFormatError(spec.path, None,
                                      f"layer {spec.name!r}: cannot open: {exc}") from exc

@@ -20,6 +20,7 @@ from shapely.geometry import mapping, shape
 
 from ..atomic import atomic_path
 from ..errors import CrsError, RedlineError, RedlineFormatError
+from ..textfiles import shapefile_encoding
 from .params import ParameterSet
 from .point_files import read_points, write_points
 from .transforms import (
@@ -128,16 +129,6 @@ def _check_source(path: Path, crs: CRS, easting, northing, label: Callable[[int]
         raise RedlineFormatError(path, None, f"{label(i)}: {message}")
 
 
-def _shapefile_encoding(path: Path) -> str:
-    """The input's .cpg encoding, so the output keeps it; UTF-8 when the input is not a
-    Shapefile or declares none (GDAL has then decoded it as best it could)."""
-    cpg = path.with_suffix(".cpg")
-    if path.suffix.lower() == ".shp" and cpg.exists():
-        name = cpg.read_text(encoding="ascii", errors="ignore").strip()
-        return {"936": "GBK", "65001": "UTF-8"}.get(name, name) or "UTF-8"
-    return "UTF-8"
-
-
 def convert_vector(in_path: Path, out_path: Path, target: str, source: str | None,
                    params: ParameterSet | None, bend_tolerance_m: float | None) -> tuple[str, int]:
     """GeoPackage / Shapefile / GeoJSON, every layer; returns (target authid, features)."""
@@ -154,7 +145,7 @@ def convert_vector(in_path: Path, out_path: Path, target: str, source: str | Non
     target_crs: CRS | None = None
     with atomic_path(out_path) as tmp:
         for layer in layers:
-            with fiona.open(in_path, layer=layer) as src:
+            with fiona.open(in_path, layer=layer, encoding=shapefile_encoding(in_path)) as src:
                 if source:
                     src_crs = parse_crs(source)
                 elif src.crs_wkt:
@@ -176,7 +167,7 @@ def convert_vector(in_path: Path, out_path: Path, target: str, source: str | Non
                 schema = dict(src.schema)
                 kwargs = {}
                 if driver == "ESRI Shapefile":
-                    kwargs["encoding"] = _shapefile_encoding(in_path)
+                    kwargs["encoding"] = shapefile_encoding(in_path) or "UTF-8"
                 with fiona.open(tmp, "w", driver=driver, schema=schema,
                                 layer=layer if driver == "GPKG" else None,
                                 crs_wkt=target_crs.to_wkt(), **kwargs) as dst:

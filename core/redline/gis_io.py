@@ -14,6 +14,7 @@ from shapely.geometry import mapping, shape
 
 from ..atomic import atomic_path
 from ..errors import RedlineError, RedlineFormatError
+from ..textfiles import shapefile_encoding
 from .model import BoundaryPoint, Parcel, Ring, build_geometry, rings_from_geometry
 
 DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
@@ -49,7 +50,7 @@ def read_gis_parcels(path: str | Path, layer: str | None = None) -> tuple[list[P
     if path.suffix.lower() == ".dxf":
         return read_dxf_parcels(path), None
     try:
-        with fiona.open(path, layer=layer) as src:
+        with fiona.open(path, layer=layer, encoding=shapefile_encoding(path)) as src:
             crs = CRS.from_wkt(src.crs_wkt) if src.crs_wkt else None
             parcels = []
             for i, f in enumerate(src, start=1):
