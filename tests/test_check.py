@@ -14,7 +14,7 @@ from redline_approval.cli.main import main as redline
 from redline_approval.core.check.engine import CheckParcel, prepare_layer, run_check
 from redline_approval.core.check.profile import LayerSpec, Profile, load_profile
 from redline_approval.core.check.run import check_files
-from redline_approval.core.check.sources import FionaSource
+from redline_approval.core.check.sources import OgrSource
 from redline_approval.core.errors import CrsError, RedlineFormatError
 from redline_approval.core.geodesy.convert_files import convert_file
 from redline_approval.core.geodesy.transforms import parse_crs
@@ -95,14 +95,14 @@ def _parcel():
 def test_layer_in_geographic_cgcs2000_and_another_zone(county_dir, tmp_path):
     base = county_dir / "ecology.gpkg"
     ref_spec = _single_layer_profile(base).layers[0]
-    ref = run_check([_parcel()], CRS, [prepare_layer(ref_spec, FionaSource(ref_spec), CRS)],
+    ref = run_check([_parcel()], CRS, [prepare_layer(ref_spec, OgrSource(ref_spec), CRS)],
                     Profile([ref_spec], [])).parcels[0].layers[0].overlap_m2
     assert ref > 1000
     for target in ("EPSG:4490", "EPSG:4527"):
         out = tmp_path / f"eco_{target[5:]}.gpkg"
         convert_file(base, out, target, bend_tolerance_m=0.0001)
         spec = _single_layer_profile(out).layers[0]
-        got = run_check([_parcel()], CRS, [prepare_layer(spec, FionaSource(spec), CRS)],
+        got = run_check([_parcel()], CRS, [prepare_layer(spec, OgrSource(spec), CRS)],
                         Profile([spec], [])).parcels[0].layers[0].overlap_m2
         assert got == pytest.approx(ref, rel=1e-4)
 
@@ -116,9 +116,9 @@ def test_legacy_layer_needs_parameters(county_dir, tmp_path):
         dst.writerecords(src)  # same numbers, declared Xian 1980
     spec = _single_layer_profile(legacy).layers[0]
     with pytest.raises(CrsError, match="add params"):
-        prepare_layer(spec, FionaSource(spec), CRS)
+        prepare_layer(spec, OgrSource(spec), CRS)
     spec.params = str(params)
-    layer = prepare_layer(spec, FionaSource(spec), CRS)
+    layer = prepare_layer(spec, OgrSource(spec), CRS)
     assert layer.to_check is not None and inverse["model"] == "bursa_wolf"
     run_check([_parcel()], CRS, [layer], Profile([spec], []))
 
@@ -126,7 +126,7 @@ def test_legacy_layer_needs_parameters(county_dir, tmp_path):
 def test_only_features_near_the_parcel_are_read(county_dir):
     spec = LayerSpec(name="forest", path=str(county_dir / "forest.gpkg"), role="forest",
                      class_field="BH_DJ")
-    source = FionaSource(spec)
+    source = OgrSource(spec)
     seen = []
     original = source.features_in
 
@@ -161,7 +161,7 @@ def test_missing_class_field_is_named(county_dir):
     spec = LayerSpec(name="planning", path=str(county_dir / "planning.gpkg"), role="planning",
                      class_field="DLBM")
     with pytest.raises(RedlineFormatError, match="no field 'DLBM'"):
-        FionaSource(spec)
+        OgrSource(spec)
 
 
 def test_cancel_stops_between_parcels(county_dir):

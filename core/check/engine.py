@@ -79,20 +79,29 @@ def _shift(geoms, dx: float, dy: float):
     return shapely.transform(geoms, lambda c: c - np.array([dx, dy]))
 
 
+def _fingerprint(ids: list[str], attrs: list[dict], geoms: list) -> str:
+    """SHA-256 of the features as read (ids, attributes used, source geometry as WKB)."""
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(ids).encode())
+    digest.update(repr(attrs).encode())
+    if geoms:
+        digest.update(b"".join(shapely.to_wkb(np.array(geoms, dtype=object))))
+    return digest.hexdigest()
+
+
 def overlay_layer(layer: PreparedLayer, parcel: CheckParcel, parcel_area: float) -> LayerOverlap:
     spec = layer.spec
     minx, miny, maxx, maxy = parcel.geometry.bounds
     ox, oy = float(np.floor(minx)), float(np.floor(miny))
-    digest = hashlib.sha256()
     ids, attrs, geoms = [], [], []
     for fid, props, geom in layer.source.features_in(_query_bounds(layer, (minx, miny, maxx, maxy))):
-        digest.update(fid.encode() + shapely.to_wkb(geom) + repr(sorted(props.items())).encode())
-        if layer.to_check is not None:
-            geom = transform_geometry(geom, layer.to_check, 0.001)
         ids.append(fid)
         attrs.append(props)
         geoms.append(geom)
-    overlap = LayerOverlap(spec.name, spec.role, 0.0, parcel_area, fingerprint=digest.hexdigest())
+    overlap = LayerOverlap(spec.name, spec.role, 0.0, parcel_area,
+                           fingerprint=_fingerprint(ids, attrs, geoms))
+    if layer.to_check is not None:
+        geoms = [transform_geometry(g, layer.to_check, 0.001) for g in geoms]
     if not geoms:
         return overlap
     local_parcel = _shift(parcel.geometry, ox, oy)

@@ -10,7 +10,7 @@ from ..redline.io import read_parcels
 from .engine import CheckParcel, check_crs_for, prepare_layer, run_check
 from .profile import load_profile
 from .results import CheckResult
-from .sources import FionaSource
+from .sources import OgrSource
 
 
 def parcels_from_file(path: str | Path, use: str | None = None) -> tuple[list[CheckParcel], object]:
@@ -28,7 +28,7 @@ def check_files(parcels_path: str | Path, profile_path: str | Path, use: str | N
                 progress=None, is_canceled=None) -> CheckResult:
     profile = load_profile(profile_path)
     parcels, crs = parcels_from_file(parcels_path, use)
-    sources = [FionaSource(spec) for spec in profile.layers]
+    sources = [OgrSource(spec) for spec in profile.layers]
     try:
         layers = [prepare_layer(spec, src, crs) for spec, src in zip(profile.layers, sources,
                                                                       strict=True)]
