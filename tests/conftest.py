@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,3 +27,23 @@ def main_window_iface(qgis_app):
     iface = MainWindowIface()
     yield iface
     iface.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory):
+    from tests.postgres import Cluster, available
+
+    if not available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL 15 is not installed: make setup installs it")
+        pytest.skip("PostgreSQL 15 not installed")
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'redline.db'}"
+    return request.getfixturevalue("pg_cluster").new_database()
