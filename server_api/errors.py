@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import RedlineError
@@ -49,6 +50,12 @@ def register(app) -> None:
         if data and "messages" in data:
             extra["errors"] = data["messages"]
         return problem(exc.code or 500, exc.name, exc.description or "", **extra)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        # a constraint the code did not check first: a conflict with existing data, not a crash
+        app.logger.warning("integrity error: %s", exc.orig)
+        return problem(409, "Conflict", "the change conflicts with existing data")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

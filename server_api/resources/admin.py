@@ -91,6 +91,11 @@ def put_business_type(data):
             check_schema(schema)
         except RedlineError as exc:
             raise ApiError(422, "Invalid forms", f"{form}: {exc}") from exc
+    clash = g.session.scalar(select(BusinessType).where(BusinessType.name == data["name"],
+                                                        BusinessType.code != data["code"]))
+    if clash is not None:
+        raise ApiError(422, "Name in use", f"business type {clash.code} is already called "
+                       f"{data['name']!r}")
     g.session.merge(BusinessType(**data))
     g.session.commit()
     return data

@@ -1,0 +1,67 @@
+"""The real server in its own process (``redline serve``: migrations, then gunicorn) on a
+loopback port, for tests that cross HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, database_url: str, workers: int = 2, port: int | None = None):
+        self.database_url = database_url
+        self.workers = workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0) -> LiveServer:
+        exe = Path(sys.executable).parent / "redline"
+        self.process = subprocess.Popen(
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers), "--database", self.database_url],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ), start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stderr.read()[-3000:]}")
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not answer within the timeout")
+
+    def kill(self) -> None:
+        """As a crash would: SIGKILL to the whole process group, no clean shutdown."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def token(self, username: str, password: str) -> str:
+        r = requests.post(f"{self.url}/api/v1/auth/token",
+                          json={"username": username, "password": password}, timeout=10)
+        r.raise_for_status()
+        return r.json()["token"]
