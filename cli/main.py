@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.errors import RedlineError
-from . import check_commands, geodesy_commands, redline_commands, serve_commands
+from . import check_commands, geodesy_commands, redline_commands, serve_commands, sync_commands
 
 EXIT_BAD_INPUT = 2
 
@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"redline {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (geodesy_commands, redline_commands, check_commands, serve_commands):
+    for module in (geodesy_commands, redline_commands, check_commands, serve_commands,
+                   sync_commands):
         module.register(sub)
     return parser
 

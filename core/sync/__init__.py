@@ -1,0 +1,1 @@
+"""Offline-first sync between the local store and the approval server."""
