@@ -1,24 +1,381 @@
-"""The case dock. This release shows the local demo data's red lines; the case list and form
-come with the plugin issue (#7)."""
+"""The case dock officers live in: the searchable case list, the case form with its three
+forms, opinions and red line, linked both ways with the map."""
 
 from __future__ import annotations
 
+from qgis.core import Qgis
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QLabel, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QBrush, QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.approval.business_types import DEFAULT_BUSINESS_TYPES, FORMS
+from ..core.units import area_units
+from .case_model import CaseModel
+from .form_widgets import SchemaForm
+
+AREA_TOLERANCE_M2 = 1.0
+AREA_TOLERANCE_REL = 0.001
 
 
 class CaseDock(QgsDockWidget):
+    importRequested = pyqtSignal(str)  # noqa: N815
+    drawRequested = pyqtSignal(str)  # noqa: N815
+    checkRequested = pyqtSignal(str)  # noqa: N815
+    layoutRequested = pyqtSignal(str)  # noqa: N815
+    syncRequested = pyqtSignal()  # noqa: N815
+    openStoreRequested = pyqtSignal()  # noqa: N815
+    newCaseRequested = pyqtSignal()  # noqa: N815
+    identifyToggled = pyqtSignal(bool)  # noqa: N815
+    conflictRequested = pyqtSignal(str)  # noqa: N815
+
     def __init__(self, parent=None):
         super().__init__(self.tr("RedLine Approval — Cases"), parent)
         self.setObjectName("RedlineApprovalCaseDock")
+        self.workspace = None
+        self.message_bar = None
+        self.number = ""
         body = QWidget(self)
-        layout = QVBoxLayout(body)
-        self.status = QLabel(self.tr("No case store opened yet."), body)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(4, 4, 4, 4)
+
+        tools = QHBoxLayout()
+        self.open_button = QPushButton(self.tr("Open store…"))
+        self.new_button = QPushButton(self.tr("New case…"))
+        self.sync_button = QPushButton(self.tr("Sync"))
+        self.identify_button = QPushButton(self.tr("Pick on map"))
+        self.identify_button.setCheckable(True)
+        for b in (self.open_button, self.new_button, self.sync_button, self.identify_button):
+            tools.addWidget(b)
+        outer.addLayout(tools)
+        self.status = QLabel(self.tr("No case store opened yet."))
         self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
+        self.status.setObjectName("syncStatus")
+        outer.addWidget(self.status)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search number, applicant, business type…"))
+        self.search.setClearButtonEnabled(True)
+        self.stage_filter = QComboBox()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.stage_filter, 1)
+        outer.addLayout(filters)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.model = CaseModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        split.addWidget(self.table)
+        split.addWidget(self._form_panel())
+        split.setSizes([220, 420])
+        outer.addWidget(split, 1)
         self.setWidget(body)
 
-    def tr(self, text: str) -> str:  # noqa: D401 - Qt's name
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.stage_filter.currentIndexChanged.connect(self._stage_filter_changed)
+        self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
+        self.open_button.clicked.connect(self.openStoreRequested)
+        self.new_button.clicked.connect(self.newCaseRequested)
+        self.sync_button.clicked.connect(self.syncRequested)
+        self.identify_button.toggled.connect(self.identifyToggled)
+        self._set_case_enabled(False)
+
+    def tr(self, text: str) -> str:
         return QCoreApplication.translate("CaseDock", text)
+
+    # --- layout of the form ------------------------------------------------------------------
+    def _form_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.header = QLabel()
+        self.header.setObjectName("caseHeader")
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+        self.conflict_button = QPushButton(self.tr("Resolve conflict…"))
+        self.conflict_button.setStyleSheet("color: #b71c1c; font-weight: bold")
+        self.conflict_button.hide()
+        self.conflict_button.clicked.connect(lambda: self.conflictRequested.emit(self.number))
+        layout.addWidget(self.conflict_button)
+        self.tabs = QTabWidget()
+        self.forms: dict[str, SchemaForm] = {}
+        self.form_tabs: dict[str, int] = {}
+        for name, title in zip(FORMS, (self.tr("Application"), self.tr("Indicators"),
+                                        self.tr("Approval")), strict=True):
+            form = SchemaForm(DEFAULT_BUSINESS_TYPES[0]["forms"][name])
+            self.forms[name] = form
+            self.form_tabs[name] = self.tabs.addTab(form, title)
+        self.tabs.addTab(self._redline_tab(), self.tr("Red line"))
+        self.tabs.addTab(self._opinion_tab(), self.tr("Opinions"))
+        layout.addWidget(self.tabs, 1)
+        actions = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("Save forms"))
+        self.transition_combo = QComboBox()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Reason (send back, suspend, extend…)"))
+        self.transition_button = QPushButton(self.tr("Apply step"))
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.transition_combo)
+        actions.addWidget(self.reason, 1)
+        actions.addWidget(self.transition_button)
+        layout.addLayout(actions)
+        self.save_button.clicked.connect(self.save_forms)
+        self.transition_button.clicked.connect(self.apply_transition)
+        return panel
+
+    def _redline_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        buttons = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.draw_button = QPushButton(self.tr("Draw"))
+        self.check_button = QPushButton(self.tr("Compliance check"))
+        self.layout_button = QPushButton(self.tr("Print layout"))
+        for b in (self.import_button, self.draw_button, self.check_button, self.layout_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.parcel_table = QTableWidget(0, 8)
+        self.parcel_table.setObjectName("parcelTable")
+        self.parcel_table.setHorizontalHeaderLabels([
+            self.tr("Parcel"), self.tr("Name"), self.tr("Declared m²"), self.tr("Map m²"),
+            self.tr("Ellipsoidal m²"), self.tr("ha"), self.tr("mu"), self.tr("Valid")])
+        self.parcel_table.verticalHeader().hide()
+        self.parcel_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.parcel_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.parcel_table, 2)
+        self.area_flag = QLabel()
+        self.area_flag.setObjectName("areaFlag")
+        self.area_flag.setWordWrap(True)
+        layout.addWidget(self.area_flag)
+        self.findings = QListWidget()
+        self.findings.setObjectName("findings")
+        layout.addWidget(self.findings, 1)
+        self.import_button.clicked.connect(lambda: self.importRequested.emit(self.number))
+        self.draw_button.clicked.connect(lambda: self.drawRequested.emit(self.number))
+        self.check_button.clicked.connect(lambda: self.checkRequested.emit(self.number))
+        self.layout_button.clicked.connect(lambda: self.layoutRequested.emit(self.number))
+        return tab
+
+    def _opinion_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.opinions = QListWidget()
+        layout.addWidget(self.opinions, 2)
+        self.opinion_text = QPlainTextEdit()
+        self.opinion_text.setPlaceholderText(self.tr("Opinion on the current stage"))
+        layout.addWidget(self.opinion_text, 1)
+        row = QHBoxLayout()
+        self.signed = QCheckBox(self.tr("Sign"))
+        self.opinion_button = QPushButton(self.tr("Add opinion"))
+        row.addWidget(self.signed)
+        row.addStretch(1)
+        row.addWidget(self.opinion_button)
+        layout.addLayout(row)
+        self.opinion_button.clicked.connect(self.add_opinion)
+        return tab
+
+    # --- behaviour --------------------------------------------------------------------------------
+    def set_workspace(self, workspace, message_bar=None) -> None:
+        self.workspace = workspace
+        self.message_bar = message_bar
+        workspace.casesChanged.connect(self.reload)
+        workspace.caseSelected.connect(self.show_case)
+        workspace.parcelsChanged.connect(self._parcels_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        store = self.workspace.store if self.workspace else None
+        if store is None:
+            self.model.set_cases([], set(), set())
+            return
+        cases = store.list_cases()
+        conflicts = {o["case_number"] for o in store.outbox("conflict")}
+        pending = store.cases_with_local_changes() - conflicts
+        self.model.set_cases(cases, pending, conflicts)
+        stages = sorted({c.get("stage_name") or "" for c in cases} - {""})
+        current = self.stage_filter.currentText()
+        self.stage_filter.blockSignals(True)
+        self.stage_filter.clear()
+        self.stage_filter.addItem(self.tr("All stages"), "")
+        for s in stages:
+            self.stage_filter.addItem(s, s)
+        self.stage_filter.setCurrentIndex(max(0, self.stage_filter.findText(current)))
+        self.stage_filter.blockSignals(False)
+        self.update_status()
+        if self.number:
+            self._select_row(self.number)
+            self.show_case(self.number)
+
+    def update_status(self) -> None:
+        store = self.workspace.store
+        last = store.get_state("last_sync")
+        pending = len(store.outbox("pending"))
+        conflicts = len(store.outbox("conflict"))
+        failed = len(store.outbox("failed"))
+        text = self.tr("Store: {path} · last sync: {last} · pending: {p} · conflicts: {c} · "
+                       "refused: {f}").format(path=store.path.name, last=(last or "—")[:16],
+                                              p=pending, c=conflicts, f=failed)
+        self.status.setText(text)
+
+    def _stage_filter_changed(self) -> None:
+        stage = self.stage_filter.currentData()
+        self.proxy.setFilterKeyColumn(3 if stage else -1)
+        self.proxy.setFilterFixedString(stage or self.search.text())
+
+    def _table_selection_changed(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        number = self.proxy.data(rows[0], Qt.ItemDataRole.UserRole)
+        if number != self.number and self.workspace is not None:
+            self.workspace.select_case(number)
+
+    def _select_row(self, number: str) -> None:
+        row = self.model.row_of(number)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.blockSignals(True)
+        self.table.selectionModel().blockSignals(True)
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        self.table.selectionModel().blockSignals(False)
+        self.table.blockSignals(False)
+
+    def _set_case_enabled(self, enabled: bool) -> None:
+        for w in (self.tabs, self.save_button, self.transition_combo, self.reason,
+                  self.transition_button):
+            w.setEnabled(enabled)
+
+    def show_case(self, number: str) -> None:
+        """The form shows the case (map click, list click or search)."""
+        self.number = number
+        case = self.workspace.store.get_case(number) if number else None
+        self._set_case_enabled(case is not None)
+        if case is None:
+            self.header.setText("")
+            return
+        self._select_row(number)
+        deadline = case.get("deadline_due") or "—"
+        mark = {"red": " ⛔", "yellow": " ⚠"}.get(case.get("deadline_status") or "", "")
+        self.header.setText(
+            f"<b>{case['number']}</b> · {case.get('business_name') or case.get('business_code')}"
+            f" · {case.get('applicant')}<br>{self.tr('Stage')}: {case.get('stage_name') or ''} · "
+            f"{self.tr('Deadline')}: {deadline}{mark}")
+        self.conflict_button.setVisible(bool(case.get("conflict")))
+        forms = case.get("forms") or {}
+        for name, form in self.forms.items():
+            form.set_values(forms.get(name, {}))
+        self.transition_combo.clear()
+        for t in case.get("transitions") or []:
+            self.transition_combo.addItem(t, t)
+        self.opinions.clear()
+        for o in case.get("opinions") or []:
+            sign = " ✍" if o.get("signed") else ""
+            self.opinions.addItem(f"[{o.get('stage')}] {o.get('author') or ''}{sign}: {o['text']}")
+        self._fill_parcels(number, case)
+
+    def _fill_parcels(self, number: str, case: dict) -> None:
+        parcels = self.workspace.store.parcels(number)
+        self.parcel_table.setRowCount(len(parcels))
+        flags = []
+        for row, p in enumerate(parcels):
+            units = area_units(p.ellipsoidal_area_m2)
+            values = [p.number, p.name,
+                      "" if p.declared_area_m2 is None else f"{p.declared_area_m2:,.2f}",
+                      f"{p.planar_area_m2:,.2f}", f"{p.ellipsoidal_area_m2:,.2f}",
+                      f"{units['hectares']:.4f}", f"{units['mu']:.2f}",
+                      self.tr("yes") if p.valid else self.tr("NO")]
+            mismatch = p.declared_area_m2 is not None and abs(
+                p.declared_area_m2 - p.planar_area_m2) > max(
+                AREA_TOLERANCE_M2, AREA_TOLERANCE_REL * p.planar_area_m2)
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col >= 2 and col <= 6:
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight |
+                                              Qt.AlignmentFlag.AlignVCenter))
+                if (mismatch and col in (2, 3)) or (col == 7 and not p.valid):
+                    item.setBackground(QBrush(QColor(255, 205, 210)))
+                self.parcel_table.setItem(row, col, item)
+            if mismatch:
+                flags.append(self.tr("Parcel {n}: form {d:,.2f} m² but map {m:,.2f} m²").format(
+                    n=p.number, d=p.declared_area_m2, m=p.planar_area_m2))
+        self.area_flag.setText("<span style='color:#b71c1c'>" + "<br>".join(flags) + "</span>"
+                               if flags else "")
+
+    def _parcels_changed(self, number: str) -> None:
+        if number == self.number:
+            self.show_case(number)
+
+    def show_findings(self, findings) -> None:
+        self.findings.clear()
+        order = {"error": 0, "warning": 1, "info": 2}
+        for f in sorted(findings, key=lambda f: order.get(f.severity, 3)):
+            where = f" {f.point}" if f.point else ""
+            self.findings.addItem(f"{f.severity.upper()} {f.code} {f.parcel}{where}: {f.message}")
+        if not findings:
+            self.findings.addItem(self.tr("No findings: the red line is valid."))
+
+    def _push(self, text: str, level=Qgis.Info) -> None:
+        if self.message_bar is not None:
+            self.message_bar.pushMessage("RedLine Approval", text, level, 5)
+
+    def save_forms(self) -> None:
+        forms = {name: form.values() for name, form in self.forms.items()}
+        from ..core.approval.business_types import validate_forms
+
+        errors = validate_forms({"forms": DEFAULT_BUSINESS_TYPES[0]["forms"]}, forms)
+        if errors:
+            self._push("; ".join(errors), Qgis.Warning)
+            return
+        self.workspace.store.update_case(self.number, {"forms": forms})
+        self._push(self.tr("Forms saved; they reach the server at the next sync."))
+        self.reload()
+
+    def add_opinion(self) -> None:
+        text = self.opinion_text.toPlainText().strip()
+        if not text:
+            return
+        self.workspace.store.add_opinion(self.number, text, self.signed.isChecked())
+        self.opinion_text.clear()
+        self.reload()
+
+    def apply_transition(self) -> None:
+        name = self.transition_combo.currentData()
+        if not name:
+            return
+        self.workspace.store.queue_transition(self.number, name, self.reason.text())
+        self.reason.clear()
+        self._push(self.tr("Step {name} queued; the server checks its rules at the next sync.")
+                   .format(name=name))
+        self.reload()

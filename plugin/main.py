@@ -1,18 +1,27 @@
-"""The plugin object QGIS creates through ``classFactory``: toolbar, menu, dock, provider."""
+"""The plugin object QGIS creates through ``classFactory``: toolbar, menu, docks, map tools,
+the Processing provider, and the handlers that connect the dock to ``core``."""
 
 from __future__ import annotations
 
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from pathlib import Path
 
+from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QFileDialog, QInputDialog, QLineEdit
+
+from ..core.errors import RedlineError
+from ..core.sync.engine import conflict_view, resolve
 from ..processing_algorithms.provider import RedlineProvider
+from . import settings
 from .case_dock import CaseDock
 from .i18n import install_translator, remove_translator
+from .map_tools import IdentifyCaseTool, PolygonTool
 from .resources import icon_path
+from .workspace import Workspace
 
 MENU = "&RedLine Approval"
+SYNC_MINUTES = 10
 
 
 class RedlineApprovalPlugin:
@@ -21,8 +30,14 @@ class RedlineApprovalPlugin:
         self.actions: list[QAction] = []
         self.toolbar = None
         self.dock: CaseDock | None = None
+        self.query = None
+        self.stats = None
+        self.workspace: Workspace | None = None
         self.provider: RedlineProvider | None = None
         self.translator = None
+        self.tools = {}
+        self.timer = None
+        self.tasks = []  # keep running tasks referenced
 
     @staticmethod
     def tr(text: str) -> str:
@@ -35,59 +50,302 @@ class RedlineApprovalPlugin:
     def initGui(self) -> None:  # noqa: N802
         self.translator = install_translator()
         self.initProcessing()
+        window = self.iface.mainWindow()
+        canvas = self.iface.mapCanvas()
         self.toolbar = self.iface.addToolBar(self.tr("RedLine Approval"))
         self.toolbar.setObjectName("RedlineApprovalToolbar")
+        self.workspace = Workspace(canvas, window)
 
-        self.dock = CaseDock(self.iface.mainWindow())
+        self.dock = CaseDock(window)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.set_workspace(self.workspace, self.iface.messageBar())
+
+        from .query_panel import QueryPanel
+        from .stats_panel import StatsPanel
+
+        self.query = QueryPanel(self.workspace, canvas, window)
+        self.stats = StatsPanel(self.workspace, window)
+        for panel in (self.query, self.stats):
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+            panel.hide()
+
+        self.tools["identify"] = IdentifyCaseTool(canvas, self.workspace)
+        self.tools["identify"].caseClicked.connect(self._case_clicked)
+        self.tools["draw"] = PolygonTool(canvas)
+        self.tools["draw"].finished.connect(self._redline_drawn)
+        self.tools["query"] = PolygonTool(canvas)
+        self.tools["query"].finished.connect(self._query_drawn)
 
         dock_action = self.dock.toggleViewAction()
         dock_action.setIcon(QIcon(icon_path("icon.png")))
         dock_action.setText(self.tr("Cases"))
         self._add(dock_action)
-
+        for panel, text in ((self.query, self.tr("Query cases")),
+                            (self.stats, self.tr("Statistics"))):
+            action = panel.toggleViewAction()
+            action.setText(text)
+            self._add(action, toolbar=False)
         convert = QAction(QIcon(icon_path("convert.svg")), self.tr("Convert coordinates…"),
-                          self.iface.mainWindow())
-        convert.triggered.connect(self.show_conversion_dialog)
+                          window)
+        convert.triggered.connect(lambda: self.open_algorithm("convertcoordinates"))
         self._add(convert)
-
         for text, algorithm in ((self.tr("Compliance check…"), "compliancecheck"),
                                 (self.tr("Fit transformation parameters…"), "fitparameters"),
                                 (self.tr("Import red line…"), "importredline"),
                                 (self.tr("Validate red line…"), "validateredline")):
-            action = QAction(text, self.iface.mainWindow())
+            action = QAction(text, window)
             action.triggered.connect(lambda _=False, a=algorithm: self.open_algorithm(a))
-            self.iface.addPluginToMenu(MENU, action)
-            self.actions.append(action)
+            self._add(action, toolbar=False)
+        login = QAction(self.tr("Server and login…"), window)
+        login.triggered.connect(self.configure_server)
+        self._add(login, toolbar=False)
+        profile = QAction(self.tr("Check profile…"), window)
+        profile.triggered.connect(self.choose_profile)
+        self._add(profile, toolbar=False)
 
-    def _add(self, action: QAction) -> None:
-        self.toolbar.addAction(action)
+        self.dock.openStoreRequested.connect(self.choose_store)
+        self.dock.newCaseRequested.connect(self.new_case)
+        self.dock.syncRequested.connect(self.start_sync)
+        self.dock.identifyToggled.connect(self._identify_toggled)
+        self.dock.importRequested.connect(self.import_redline)
+        self.dock.drawRequested.connect(lambda _n: canvas.setMapTool(self.tools["draw"]))
+        self.dock.checkRequested.connect(self.run_check)
+        self.dock.layoutRequested.connect(self.make_layout)
+        self.dock.conflictRequested.connect(self.resolve_conflict)
+        self.query.drawRequested.connect(lambda: canvas.setMapTool(self.tools["query"]))
+
+        self.timer = QTimer(window)
+        self.timer.setInterval(SYNC_MINUTES * 60 * 1000)
+        self.timer.timeout.connect(lambda: self.start_sync(quiet=True))
+        self.timer.start()
+        store = settings.get("store_path")
+        if store and Path(store).exists():
+            self.open_store(store)
+
+    def _add(self, action: QAction, toolbar: bool = True) -> None:
+        if toolbar:
+            self.toolbar.addAction(action)
         self.iface.addPluginToMenu(MENU, action)
         self.actions.append(action)
 
-    def show_conversion_dialog(self) -> None:
-        # QGIS's own algorithm dialog: progress, cancel, batch mode over a folder, history
-        import processing
-
-        processing.execAlgorithmDialog("redline:convertcoordinates", {})
+    def _message(self, text: str, level=Qgis.Info, seconds: int = 6) -> None:
+        self.iface.messageBar().pushMessage("RedLine Approval", text, level, seconds)
 
     def open_algorithm(self, name: str) -> None:
+        # QGIS's own dialog: progress, cancel, batch mode over a folder, history
         import processing
 
         processing.execAlgorithmDialog(f"redline:{name}", {})
 
+    # --- store and cases -------------------------------------------------------------------------
+    def open_store(self, path: str) -> None:
+        try:
+            self.workspace.open_store(path)
+        except (RedlineError, OSError) as exc:
+            self._message(str(exc), Qgis.Critical)
+            return
+        settings.put("store_path", path)
+        self.dock.show()
+
+    def choose_store(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.iface.mainWindow(), self.tr("Case store (GeoPackage)"),
+            settings.get("store_path", settings.default_store_path()), "GeoPackage (*.gpkg)",
+            options=QFileDialog.DontConfirmOverwrite)
+        if path:
+            self.open_store(path)
+
+    def new_case(self) -> None:
+        from .dialogs import NewCaseDialog
+
+        if self.workspace.store is None:
+            self.choose_store()
+            if self.workspace.store is None:
+                return
+        dialog = NewCaseDialog(None, settings.get("district"), self.iface.mainWindow())
+        if dialog.exec():
+            values = dialog.values()
+            settings.put("district", values["district"])
+            number = self.workspace.store.create_local_case(**values)
+            self.workspace.refresh()
+            self.workspace.select_case(number)
+
+    def _case_clicked(self, number: str) -> None:
+        self.dock.show()
+        self.dock.raise_()
+        self.dock.show_case(number)
+
+    def _identify_toggled(self, on: bool) -> None:
+        canvas = self.iface.mapCanvas()
+        if on:
+            canvas.setMapTool(self.tools["identify"])
+        elif canvas.mapTool() is self.tools["identify"]:
+            canvas.unsetMapTool(self.tools["identify"])
+
+    # --- red line ---------------------------------------------------------------------------------
+    def import_redline(self, number: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.iface.mainWindow(), self.tr("Red line of {n}").format(n=number), "",
+            self.tr("Red lines (*.txt *.dxf *.gpkg *.shp *.geojson)"))
+        if not path:
+            return
+        try:
+            findings = self.workspace.import_redline(number, path)
+        except RedlineError as exc:
+            self._message(str(exc), Qgis.Critical, 0)
+            return
+        self.dock.show_findings(findings)
+        errors = sum(f.severity == "error" for f in findings)
+        self._message(self.tr("Red line imported: {n} finding(s), {e} error(s)").format(
+            n=len(findings), e=errors), Qgis.Warning if errors else Qgis.Success)
+
+    def _redline_drawn(self, geometry) -> None:
+        number = self.dock.number
+        if not number:
+            self._message(self.tr("Pick a case first"), Qgis.Warning)
+            return
+        self.workspace.add_drawn_parcel(number, geometry)
+
+    def _query_drawn(self, geometry) -> None:
+        self.query.set_drawn(geometry)
+        self.query.show()
+        self.query.run()
+
+    # --- check and layout -----------------------------------------------------------------------
+    def choose_profile(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self.iface.mainWindow(),
+                                              self.tr("Check profile"), settings.get("profile"),
+                                              self.tr("Check profile (*.toml *.json)"))
+        if path:
+            settings.put("profile", path)
+        return path
+
+    def run_check(self, number: str) -> None:
+        from .check_task import CheckTask
+
+        profile = settings.get("profile") or self.choose_profile()
+        if not profile or not number:
+            return
+        out = Path(self.workspace.store.path).parent / "checks" / number
+        task = CheckTask(self.workspace.store, [number], profile, str(out), self._check_done)
+        self.tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        self._message(self.tr("Compliance check of {n} started").format(n=number))
+
+    def _check_done(self, task) -> None:
+        self.tasks.remove(task)
+        if task.result is None:
+            self._message(task.error or self.tr("Check cancelled"), Qgis.Warning, 0)
+            return
+        worst = {p.status for p in task.result.parcels}
+        level = Qgis.Critical if "conflict" in worst else \
+            Qgis.Warning if "warning" in worst else Qgis.Success
+        self._message(self.tr("Check finished: {s}. Report: {p}").format(
+            s=", ".join(sorted(worst)), p=task.out_dir / "check.pdf"), level, 0)
+
+    def make_layout(self, number: str) -> None:
+        from .layout_tool import case_layout
+
+        if not number:
+            return
+        project = QgsProject.instance()
+        case = self.workspace.store.get_case(number)
+        layers = [self.workspace.parcels_layer] + [
+            layer for layer in self.iface.mapCanvas().layers()
+            if layer is not self.workspace.parcels_layer]
+        layout = case_layout(project, case, self.workspace.store.parcels(number),
+                             self.workspace.crs(), layers)
+        manager = project.layoutManager()
+        old = manager.layoutByName(layout.name())
+        if old is not None:
+            manager.removeLayout(old)
+        manager.addLayout(layout)
+        self.iface.openLayoutDesigner(layout)
+
+    # --- sync ---------------------------------------------------------------------------------
+    def configure_server(self) -> bool:
+        from .sync_task import save_login
+
+        window = self.iface.mainWindow()
+        server, ok = QInputDialog.getText(window, self.tr("Approval server"), self.tr("URL"),
+                                          text=settings.get("server", "http://127.0.0.1:5000"))
+        if not ok:
+            return False
+        user, ok = QInputDialog.getText(window, self.tr("Approval server"), self.tr("User"))
+        if not ok:
+            return False
+        password, ok = QInputDialog.getText(window, self.tr("Approval server"),
+                                            self.tr("Password"), QLineEdit.Password)
+        if not ok:
+            return False
+        save_login(server, user, password)
+        return True
+
+    def start_sync(self, quiet: bool = False) -> None:
+        from .sync_task import SyncTask, load_login
+
+        if self.workspace.store is None or any(type(t).__name__ == "SyncTask"
+                                               for t in self.tasks):
+            return
+        login = load_login()
+        if login is None:
+            if quiet or not self.configure_server():
+                return
+            login = load_login()
+        task = SyncTask(str(self.workspace.store.path), *login, on_done=self._sync_done)
+        self.tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+
+    def _sync_done(self, task) -> None:
+        self.tasks.remove(task)
+        self.workspace.refresh()
+        if task.error:
+            self._message(task.error, Qgis.Warning)
+        elif task.report and (task.report.conflicts or task.report.failed):
+            self._message(task.report.summary(), Qgis.Warning, 0)
+        elif task.report:
+            self._message(task.report.summary(), Qgis.Success)
+
+    def resolve_conflict(self, number: str) -> None:
+        from .dialogs import ConflictDialog
+
+        store = self.workspace.store
+        dialog = ConflictDialog(conflict_view(store, number), self.iface.mainWindow())
+        if dialog.exec():
+            fields, geometry = dialog.choices()
+            resolve(store, number, fields, geometry)
+            self.workspace.refresh()
+            self._message(self.tr("Conflict resolved; the result goes to the server at the "
+                                  "next sync."), Qgis.Success)
+
+    # --- unload ---------------------------------------------------------------------------------
     def unload(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+        canvas = self.iface.mapCanvas()
+        for tool in self.tools.values():
+            if canvas.mapTool() is tool:
+                canvas.unsetMapTool(tool)
+            if hasattr(tool, "band"):
+                canvas.scene().removeItem(tool.band)
+        self.tools.clear()
         for action in self.actions:
             self.iface.removePluginMenu(MENU, action)
         self.actions.clear()
         if self.toolbar is not None:
             self.toolbar.deleteLater()
             self.toolbar = None
-        if self.dock is not None:
-            self.iface.removeDockWidget(self.dock)
-            self.dock.deleteLater()
-            self.dock = None
+        for panel in (self.dock, self.query, self.stats):
+            if panel is not None:
+                self.iface.removeDockWidget(panel)
+                panel.deleteLater()
+        self.dock = self.query = self.stats = None
+        if self.workspace is not None:
+            self.workspace.unload()
+            self.workspace.deleteLater()
+            self.workspace = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

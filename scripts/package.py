@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INCLUDE = ["__init__.py", "metadata.txt", "README.md", "core", "plugin", "processing_algorithms",
-           "layer_styles", "i18n", "icons"]
+           "layer_styles", "i18n", "icons", "layouts"]
 SKIP_PARTS = {"__pycache__", ".pytest_cache"}
 
 

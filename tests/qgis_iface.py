@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.gui import QgsMapCanvas
+from qgis.gui import QgsMapCanvas, QgsMessageBar
 from qgis.PyQt.QtWidgets import QMainWindow, QMenu, QToolBar
 
 
@@ -13,6 +13,8 @@ class MainWindowIface:
         self.window.setCentralWidget(self.canvas)
         self.plugin_menu = QMenu("&Plugins", self.window)
         self.window.menuBar().addMenu(self.plugin_menu)
+        self.bar = QgsMessageBar(self.window)
+        self.opened_layouts = []
 
     def mainWindow(self):  # noqa: N802
         return self.window
@@ -48,8 +50,12 @@ class MainWindowIface:
         self.window.removeDockWidget(dock)
 
     def messageBar(self):  # noqa: N802
-        return None
+        return self.bar
+
+    def openLayoutDesigner(self, layout):  # noqa: N802
+        self.opened_layouts.append(layout)
 
     def close(self) -> None:
         self.window.close()
         self.window.deleteLater()
+

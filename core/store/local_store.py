@@ -288,14 +288,25 @@ class LocalStore:
                         {"parcels": [p.to_api(f"EPSG:{self.epsg}") for p in parcels]})
 
     def update_parcel_geometry(self, fid: int, geom) -> StoredParcel:
-        """After an edit on the map: new areas, and the whole red line queued again."""
+        """After an edit saved on the map (QGIS wrote the geometry): areas measured again and
+        the case's whole red line queued for the server."""
         row = self._conn.execute("SELECT case_number, number, name, declared_area_m2 FROM "
                                  "parcels WHERE fid=?", (fid,)).fetchone()
         if row is None:
             raise RedlineError(f"no parcel with fid {fid}")
-        parcels = self.parcels(row["case_number"])
         updated = self.measure(row["number"], row["name"], geom, row["declared_area_m2"])
-        self.set_parcels(row["case_number"], [updated if p.fid == fid else p for p in parcels])
+        updated.case_number, updated.fid = row["case_number"], fid
+        multi = geom if geom.geom_type == "MultiPolygon" else shapely.MultiPolygon([geom])
+        case = self._require(row["case_number"])
+        with self.transaction() as conn:
+            conn.execute("UPDATE parcels SET geom=?, planar_area_m2=?, ellipsoidal_area_m2=?, "
+                         "valid=? WHERE fid=?",
+                         (to_blob(multi, self.epsg), updated.planar_area_m2,
+                          updated.ellipsoidal_area_m2, int(updated.valid), fid))
+            self._write_case(conn, {**case, "dirty": 1})
+            parcels = self.parcels(row["case_number"])
+            self._queue(conn, row["case_number"], "parcels", case["version"],
+                        {"parcels": [p.to_api(f"EPSG:{self.epsg}") for p in parcels]})
         return updated
 
     # --- outbox and sync state -----------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""The compliance check of a case as a background ``QgsTask``: QGIS stays responsive and the
+officer can cancel; results come back as styled layers, a table and the reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qgis.core import QgsMessageLog, QgsProject, QgsTask
+
+from ..core.atomic import write_text_atomic
+from ..core.check.engine import CheckParcel, check_crs_for, prepare_layer, run_check
+from ..core.check.profile import load_profile
+from ..core.check.report_html import write_html
+from ..core.check.sources import OgrSource
+
+LOG = "RedLine Approval"
+
+
+class CheckTask(QgsTask):
+    def __init__(self, store, numbers: list[str], profile_path: str, out_dir: str,
+                 on_done=None):
+        super().__init__(f"RedLine compliance check ({', '.join(numbers)[:60]})",
+                         QgsTask.CanCancel)
+        self.numbers = numbers
+        self.profile_path = profile_path
+        self.out_dir = Path(out_dir)
+        self.on_done = on_done
+        self.result = None
+        self.error = None
+        # read on the main thread: the store's connection belongs to it
+        self.parcels = [CheckParcel(f"{n}/{p.number}", p.name, p.geometry,
+                                    ((store.get_case(n) or {}).get("forms") or {})
+                                    .get("application", {}).get("intended_use"))
+                        for n in numbers for p in store.parcels(n)]
+        self.crs = store.crs
+
+    def run(self) -> bool:
+        try:
+            profile = load_profile(self.profile_path)
+            crs = check_crs_for(self.crs)
+            sources = [OgrSource(spec) for spec in profile.layers]
+            layers = [prepare_layer(s.spec, s, crs) for s in sources]
+            self.result = run_check(self.parcels, crs, layers, profile,
+                                    progress=lambda pct, _w: self.setProgress(pct),
+                                    is_canceled=self.isCanceled)
+            for s in sources:
+                s.close()
+            if self.isCanceled():
+                return False
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.out_dir / "check.json",
+                              json.dumps(self.result.to_dict(), ensure_ascii=False, indent=2))
+            write_html(self.result, self.out_dir / "check.html")
+            return True
+        except Exception as exc:  # shown to the officer in finished(), never a crash
+            self.error = str(exc)
+            return False
+
+    def finished(self, ok: bool) -> None:
+        if ok and self.result is not None:
+            from .report_pdf import write_pdf
+            from .result_layers import redline_layers
+
+            try:
+                write_pdf(self.result, self.profile_path, self.out_dir / "check.pdf")
+            except Exception as exc:  # the JSON and HTML are written; say what failed
+                self.error = f"PDF report: {exc}"
+            _red, _pts, overlaps = redline_layers(self.result)
+            QgsProject.instance().addMapLayer(overlaps)
+        elif self.error:
+            QgsMessageLog.logMessage(self.error, LOG)
+        if self.on_done:
+            self.on_done(self)
