@@ -8,7 +8,7 @@ QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=/usr/share/qgis/python/plugins
 PLUGIN_NAME := redline_approval
 QGIS_PLUGINS := $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 
-.PHONY: setup apt test demo serve lint bench i18n package install clean
+.PHONY: setup apt test demo serve lint bench i18n package install clean screenshots
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -56,3 +56,6 @@ install: setup
 
 clean:
 	rm -rf demo_output dist build .pytest_cache
+
+screenshots: setup
+	$(PY) -m redline_approval.scripts.screenshots

@@ -288,17 +288,19 @@ class CaseDock(QgsDockWidget):
         self._select_row(number)
         deadline = case.get("deadline_due") or "—"
         mark = {"red": " ⛔", "yellow": " ⚠"}.get(case.get("deadline_status") or "", "")
+        stage_label, deadline_label = self.tr("Stage"), self.tr("Deadline")
+        business = case.get("business_name") or case.get("business_code")
         self.header.setText(
-            f"<b>{case['number']}</b> · {case.get('business_name') or case.get('business_code')}"
-            f" · {case.get('applicant')}<br>{self.tr('Stage')}: {case.get('stage_name') or ''} · "
-            f"{self.tr('Deadline')}: {deadline}{mark}")
+            f"<b>{case['number']}</b> · {business} · {case.get('applicant')}<br>"
+            f"{stage_label}: {case.get('stage_name') or ''} · {deadline_label}: {deadline}{mark}")
         self.conflict_button.setVisible(bool(case.get("conflict")))
         forms = case.get("forms") or {}
         for name, form in self.forms.items():
             form.set_values(forms.get(name, {}))
         self.transition_combo.clear()
+        names = self.transition_names()
         for t in case.get("transitions") or []:
-            self.transition_combo.addItem(t, t)
+            self.transition_combo.addItem(names.get(t, t), t)
         self.opinions.clear()
         for o in case.get("opinions") or []:
             sign = " ✍" if o.get("signed") else ""
@@ -332,6 +334,14 @@ class CaseDock(QgsDockWidget):
                     n=p.number, d=p.declared_area_m2, m=p.planar_area_m2))
         self.area_flag.setText("<span style='color:#b71c1c'>" + "<br>".join(flags) + "</span>"
                                if flags else "")
+
+    def transition_names(self) -> dict[str, str]:
+        return {"accept": self.tr("Accept"), "submit": self.tr("Submit for first review"),
+                "approve_first_review": self.tr("Pass first review"),
+                "approve_review": self.tr("Pass review"), "decide": self.tr("Decide"),
+                "close": self.tr("Close"), "send_back": self.tr("Send back"),
+                "suspend": self.tr("Suspend"), "resume": self.tr("Resume"),
+                "extend": self.tr("Extend"), "terminate": self.tr("Terminate")}
 
     def _parcels_changed(self, number: str) -> None:
         if number == self.number:

@@ -10,7 +10,7 @@ DEADLINE_COLOURS = {"yellow": QColor(255, 214, 0), "red": QColor(229, 57, 53)}
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("CaseModel", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class CaseModel(QAbstractTableModel):

@@ -22,7 +22,7 @@ from ..core.approval.business_types import DEFAULT_BUSINESS_TYPES
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("Dialogs", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class NewCaseDialog(QDialog):

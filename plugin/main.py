@@ -119,8 +119,16 @@ class RedlineApprovalPlugin:
         self.timer.setInterval(SYNC_MINUTES * 60 * 1000)
         self.timer.timeout.connect(lambda: self.start_sync(quiet=True))
         self.timer.start()
+        # the last store is opened once QGIS has finished starting (it makes a new project
+        # after loading plugins, which would drop or question layers added earlier)
+        initialized = getattr(self.iface, "initializationCompleted", None)
+        if initialized is not None:
+            initialized.connect(self._open_last_store)
+
+    def _open_last_store(self) -> None:
         store = settings.get("store_path")
-        if store and Path(store).exists():
+        if store and Path(store).exists() and self.workspace is not None \
+                and self.workspace.store is None:
             self.open_store(store)
 
     def _add(self, action: QAction, toolbar: bool = True) -> None:

@@ -35,7 +35,7 @@ SPATIAL = ("none", "extent", "drawn", "district")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("QueryPanel", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class QueryPanel(QgsDockWidget):

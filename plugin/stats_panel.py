@@ -8,6 +8,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QPainter
 from qgis.PyQt.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
+from ..core.approval.workflow import DEFAULT_WORKFLOW
 from ..core.store.query import case_statistics
 
 PALETTE = [QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
@@ -18,7 +19,7 @@ DEADLINE = {"on time": QColor(46, 125, 50), "near": QColor(255, 179, 0),
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("StatsPanel", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class BarChart(QWidget):
@@ -79,10 +80,14 @@ class StatsPanel(QgsDockWidget):
     def refresh(self) -> dict:
         cases = self.workspace.store.list_cases() if self.workspace.store else []
         stats = case_statistics(cases)
+        order = list(DEFAULT_WORKFLOW["stages"].values())  # the workflow's own order
+        stages = sorted(stats["by_stage"].items(),
+                        key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
         self.stage_chart.set_items([(k, v, PALETTE[i % len(PALETTE)])
-                                    for i, (k, v) in enumerate(stats["by_stage"].most_common())])
+                                    for i, (k, v) in enumerate(stages)])
         self.business_chart.set_items([(k, v, PALETTE[(i + 3) % len(PALETTE)]) for i, (k, v)
                                        in enumerate(stats["by_business"].most_common())])
-        self.deadline_chart.set_items([(tr(k), stats["deadline"].get(k, 0), DEADLINE[k])
+        labels = {"on time": tr("on time"), "near": tr("near"), "overdue": tr("overdue")}
+        self.deadline_chart.set_items([(labels[k], stats["deadline"].get(k, 0), DEADLINE[k])
                                        for k in ("on time", "near", "overdue")])
         return stats

@@ -10,14 +10,17 @@ from ..core.errors import RedlineError
 
 
 class RedlineAlgorithm(QgsProcessingAlgorithm):
-    GROUP = "redline"
-    GROUP_NAME = "Red lines"
+    GROUP = "redline"  # redline | geodesy | check
 
     def tr(self, text: str) -> str:
-        return QCoreApplication.translate("RedlineProcessing", text)
+        # the class name is the context pylupdate5 gives each algorithm's strings
+        return QCoreApplication.translate(type(self).__name__, text)
 
     def group(self) -> str:
-        return self.tr(self.GROUP_NAME)
+        names = {"redline": QCoreApplication.translate("RedlineAlgorithm", "Red lines"),
+                 "geodesy": QCoreApplication.translate("RedlineAlgorithm", "Coordinates"),
+                 "check": QCoreApplication.translate("RedlineAlgorithm", "Compliance check")}
+        return names[self.GROUP]
 
     def groupId(self) -> str:  # noqa: N802
         return self.GROUP

@@ -43,7 +43,7 @@ def result_fields() -> QgsFields:
 
 
 class ComplianceCheck(RedlineAlgorithm):
-    GROUP, GROUP_NAME = "check", "Compliance check"
+    GROUP = "check"
 
     def name(self) -> str:
         return "compliancecheck"
@@ -74,11 +74,11 @@ class ComplianceCheck(RedlineAlgorithm):
             "PROFILE", self.tr("Check profile (TOML or JSON)")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             "OUTPUT", self.tr("Overlaps"), QgsProcessing.TypeVectorPolygon))
-        for key, label, filt in (("JSON", "Result (JSON)", "JSON (*.json)"),
-                                 ("HTML", "Report (HTML)", "HTML (*.html)"),
-                                 ("PDF", "Report (PDF)", "PDF (*.pdf)")):
+        for key, label, filt in (("JSON", self.tr("Result (JSON)"), "JSON (*.json)"),
+                                 ("HTML", self.tr("Report (HTML)"), "HTML (*.html)"),
+                                 ("PDF", self.tr("Report (PDF)"), "PDF (*.pdf)")):
             self.addParameter(QgsProcessingParameterFileDestination(
-                key, self.tr(label), filt, optional=True, createByDefault=False))
+                key, label, filt, optional=True, createByDefault=False))
 
     def run_core(self, parameters, context, feedback) -> dict:
         source = self.parameterAsSource(parameters, "PARCELS", context)

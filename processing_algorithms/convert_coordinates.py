@@ -19,7 +19,7 @@ from .base import RedlineAlgorithm, crs_text
 
 
 class ConvertCoordinates(RedlineAlgorithm):
-    GROUP, GROUP_NAME = "geodesy", "Coordinates"
+    GROUP = "geodesy"
     INPUT, OUTPUT, SOURCE, TARGET, AUTO, PARAMS, BEND = (
         "INPUT", "OUTPUT", "SOURCE_CRS", "TARGET_CRS", "AUTO_3DEG", "PARAMETERS", "BEND_TOLERANCE")
 

@@ -21,7 +21,7 @@ CONVENTIONS = ["coordinate_frame", "position_vector"]
 
 
 class FitParameters(RedlineAlgorithm):
-    GROUP, GROUP_NAME = "geodesy", "Coordinates"
+    GROUP = "geodesy"
 
     def name(self) -> str:
         return "fitparameters"

@@ -1,0 +1,947 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../plugin/query_panel.py" line="98"/>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="42"/>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="40"/>
+        <source>Business type</source>
+        <translation>业务类型</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="98"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_model.py" line="61"/>
+        <source>Changed on the server too: open the case to resolve the conflict</source>
+        <translation>服务器上也已修改：打开案卷处理冲突</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_model.py" line="63"/>
+        <source>Local changes wait to be synchronised</source>
+        <translation>本地修改等待同步</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_model.py" line="66"/>
+        <source>Overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_model.py" line="68"/>
+        <source>Deadline near</source>
+        <translation>临近时限</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="45"/>
+        <source>RedLine Approval — Query</source>
+        <translation>红线审批 — 查询</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="71"/>
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="90"/>
+        <source>overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="71"/>
+        <source>not overdue</source>
+        <translation>未超期</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="74"/>
+        <source>anywhere</source>
+        <translation>不限范围</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="74"/>
+        <source>in the map extent</source>
+        <translation>当前地图范围内</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="74"/>
+        <source>in a drawn polygon</source>
+        <translation>绘制的多边形内</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="74"/>
+        <source>in the selected district polygon</source>
+        <translation>所选行政区范围内</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>District</source>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>Created from</source>
+        <translation>收件起</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>Created to</source>
+        <translation>收件止</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>Area at least</source>
+        <translation>面积不小于</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>Area at most</source>
+        <translation>面积不大于</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>Where</source>
+        <translation>空间范围</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="79"/>
+        <source>District layer</source>
+        <translation>行政区图层</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="88"/>
+        <source>Draw polygon</source>
+        <translation>绘制多边形</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="89"/>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="90"/>
+        <source>Select on map</source>
+        <translation>地图上选中</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="91"/>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="92"/>
+        <source>GeoPackage…</source>
+        <translation>GeoPackage…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="98"/>
+        <source>Area m²</source>
+        <translation>面积 m²</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="168"/>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../plugin/query_panel.py" line="173"/>
+        <source>Export GeoPackage</source>
+        <translation>导出 GeoPackage</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="47"/>
+        <source>no cases</source>
+        <translation>无案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="67"/>
+        <source>RedLine Approval — Statistics</source>
+        <translation>红线审批 — 统计</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="72"/>
+        <source>Cases per stage</source>
+        <translation>各阶段案卷数</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="73"/>
+        <source>Cases per business type</source>
+        <translation>各业务类型案卷数</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="74"/>
+        <source>Deadlines</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="31"/>
+        <source>New case</source>
+        <translation>新建案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="41"/>
+        <source>District code</source>
+        <translation>行政区代码</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="43"/>
+        <source>Location</source>
+        <translation>坐落</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="55"/>
+        <source>A two-letter district code and the applicant are needed.</source>
+        <translation>需要两位字母的行政区代码和申请人。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="70"/>
+        <source>Resolve conflict — {number}</source>
+        <translation>处理冲突 — {number}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="72"/>
+        <source>The case changed on the server while you edited it. Choose per field which value to keep; nothing is lost until you confirm.</source>
+        <translation>您编辑期间该案卷已在服务器上被修改。请逐项选择保留哪个值；确认前不会丢失任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="76"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="76"/>
+        <source>Mine (local)</source>
+        <translation>我的（本地）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="76"/>
+        <source>Theirs (server)</source>
+        <translation>对方（服务器）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="99"/>
+        <source>my red line ({n} parcel(s))</source>
+        <translation>我的红线（{n} 个地块）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="101"/>
+        <source>server&apos;s red line ({n} parcel(s))</source>
+        <translation>服务器的红线（{n} 个地块）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="107"/>
+        <source>red line</source>
+        <translation>红线</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="90"/>
+        <source>on time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../plugin/stats_panel.py" line="90"/>
+        <source>near</source>
+        <translation>临近</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDock</name>
+    <message>
+        <location filename="../plugin/case_dock.py" line="51"/>
+        <source>RedLine Approval — Cases</source>
+        <translation>红线审批 — 案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="61"/>
+        <source>Open store…</source>
+        <translation>打开案卷库…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="62"/>
+        <source>New case…</source>
+        <translation>新建案卷…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="63"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="64"/>
+        <source>Pick on map</source>
+        <translation>地图点选</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="69"/>
+        <source>No case store opened yet.</source>
+        <translation>尚未打开案卷库。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="76"/>
+        <source>Search number, applicant, business type…</source>
+        <translation>搜索编号、申请人、业务类型…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="124"/>
+        <source>Resolve conflict…</source>
+        <translation>处理冲突…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="132"/>
+        <source>Application</source>
+        <translation>申请表</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="132"/>
+        <source>Indicators</source>
+        <translation>指标表</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="132"/>
+        <source>Approval</source>
+        <translation>审批表</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="137"/>
+        <source>Red line</source>
+        <translation>红线</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="138"/>
+        <source>Opinions</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="141"/>
+        <source>Save forms</source>
+        <translation>保存表单</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="144"/>
+        <source>Reason (send back, suspend, extend…)</source>
+        <translation>理由（退回、挂起、延时…）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="145"/>
+        <source>Apply step</source>
+        <translation>办理</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="159"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="160"/>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="161"/>
+        <source>Compliance check</source>
+        <translation>合规性审查</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="162"/>
+        <source>Print layout</source>
+        <translation>出图</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>Parcel</source>
+        <translation>地块</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>Declared m²</source>
+        <translation>申报 m²</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>Map m²</source>
+        <translation>图上 m²</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>Ellipsoidal m²</source>
+        <translation>椭球 m²</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>ha</source>
+        <translation>公顷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="168"/>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="195"/>
+        <source>Opinion on the current stage</source>
+        <translation>本阶段意见</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="198"/>
+        <source>Sign</source>
+        <translation>签字</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="199"/>
+        <source>Add opinion</source>
+        <translation>添加意见</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="229"/>
+        <source>All stages</source>
+        <translation>全部阶段</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="245"/>
+        <source>Store: {path} · last sync: {last} · pending: {p} · conflicts: {c} · refused: {f}</source>
+        <translation>案卷库：{path} · 上次同步：{last} · 待上传：{p} · 冲突：{c} · 被拒：{f}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="320"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="320"/>
+        <source>NO</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="333"/>
+        <source>Parcel {n}: form {d:,.2f} m² but map {m:,.2f} m²</source>
+        <translation>地块 {n}：表单 {d:,.2f} m²，图上 {m:,.2f} m²</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="357"/>
+        <source>No findings: the red line is valid.</source>
+        <translation>未发现问题：红线有效。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="372"/>
+        <source>Forms saved; they reach the server at the next sync.</source>
+        <translation>表单已保存，下次同步时提交服务器。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="389"/>
+        <source>Step {name} queued; the server checks its rules at the next sync.</source>
+        <translation>办理步骤 {name} 已排队，下次同步时由服务器校验规则。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="291"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="291"/>
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="339"/>
+        <source>Accept</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="339"/>
+        <source>Submit for first review</source>
+        <translation>提交初审</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="340"/>
+        <source>Pass first review</source>
+        <translation>初审通过</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="341"/>
+        <source>Pass review</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="341"/>
+        <source>Decide</source>
+        <translation>审定</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="342"/>
+        <source>Close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="342"/>
+        <source>Send back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="343"/>
+        <source>Suspend</source>
+        <translation>挂起</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="343"/>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="344"/>
+        <source>Extend</source>
+        <translation>延时</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="344"/>
+        <source>Terminate</source>
+        <translation>中止</translation>
+    </message>
+</context>
+<context>
+    <name>ComplianceCheck</name>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="52"/>
+        <source>Compliance check (red lines against control layers)</source>
+        <translation>合规性审查（红线与管控图层叠加）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="55"/>
+        <source>Overlays each red-line parcel with the control layers of a check profile (planning, ecological protection red line, permanent basic farmland, urban development boundary, forest land, approved red lines) in the parcels&apos; CGCS2000 zone, and gives overlap areas per layer and class and a verdict per rule. Writes the overlaps as a layer and optionally JSON, HTML and PDF reports.</source>
+        <translation>在红线所在的CGCS2000投影带内，将每个红线地块与审查方案中的管控图层（国土空间规划、生态保护红线、永久基本农田、城镇开发边界、林地、已批红线）叠加，按图层和分类给出重叠面积并逐条规则给出结论。输出重叠图层，可选输出JSON、HTML和PDF报告。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="63"/>
+        <source>Red-line parcels</source>
+        <translation>红线地块</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="65"/>
+        <source>Parcel number field</source>
+        <translation>地块编号字段</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="68"/>
+        <source>Intended use field</source>
+        <translation>用途字段</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
+        <source>Intended use for all parcels (e.g. 工业用地)</source>
+        <translation>全部地块的用途（如 工业用地）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="73"/>
+        <source>Check profile (TOML or JSON)</source>
+        <translation>审查方案（TOML或JSON）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="75"/>
+        <source>Overlaps</source>
+        <translation>重叠部分</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="144"/>
+        <source>PDF report: {path}</source>
+        <translation>PDF报告：{path}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
+        <source>Result (JSON)</source>
+        <translation>结果（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
+        <source>Report (HTML)</source>
+        <translation>报告（HTML）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
+        <source>Report (PDF)</source>
+        <translation>报告（PDF）</translation>
+    </message>
+</context>
+<context>
+    <name>ConvertCoordinates</name>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="30"/>
+        <source>Convert coordinates to CGCS2000 (file)</source>
+        <translation>坐标转换为CGCS2000（文件）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="33"/>
+        <source>Converts a point CSV (id,x,y: x northing), a ministry coordinate file, a GeoPackage, Shapefile, GeoJSON or DXF into another CRS. Between Beijing 1954 / Xian 1980 and CGCS2000 a parameter file (7- or 4-parameter, from &apos;Fit transformation parameters&apos;) is required. Attributes and encodings are kept; edges are densified where they would bend more than the tolerance.</source>
+        <translation>将点CSV（id,x,y：x为北坐标）、部标坐标文件、GeoPackage、Shapefile、GeoJSON或DXF转换到另一坐标系。北京54/西安80与CGCS2000之间需要参数文件（七参数或四参数，由“计算转换参数”得到）。保留属性和编码；边在弯曲超过限差处加密。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="41"/>
+        <source>Input file</source>
+        <translation>输入文件</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="42"/>
+        <source>Source CRS (empty: the file&apos;s own)</source>
+        <translation>源坐标系（空：使用文件自带）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="44"/>
+        <source>Target: the CGCS2000 3-degree zone of the data</source>
+        <translation>目标：数据所在的CGCS2000三度带</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="46"/>
+        <source>Target CRS (when not automatic)</source>
+        <translation>目标坐标系（非自动时）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="48"/>
+        <source>Parameter file (JSON)</source>
+        <translation>参数文件（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="50"/>
+        <source>Densify edges bending more than (m)</source>
+        <translation>弯曲超过此值（米）的边加密</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="53"/>
+        <source>Output file</source>
+        <translation>输出文件</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="69"/>
+        <source>{n} features/points written in {crs}</source>
+        <translation>已写出 {n} 个要素/点，坐标系 {crs}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportCoordinateFile</name>
+    <message>
+        <location filename="../processing_algorithms/export_redline.py" line="27"/>
+        <source>Export red line as ministry coordinate file</source>
+        <translation>红线导出为部标坐标文件</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/export_redline.py" line="30"/>
+        <source>Red-line layer</source>
+        <translation>红线图层</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/export_redline.py" line="32"/>
+        <source>Parcel number field</source>
+        <translation>地块编号字段</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/export_redline.py" line="35"/>
+        <source>Parcel name field</source>
+        <translation>地块名称字段</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/export_redline.py" line="38"/>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/export_redline.py" line="40"/>
+        <source>Coordinate file</source>
+        <translation>坐标文件</translation>
+    </message>
+</context>
+<context>
+    <name>FitParameters</name>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="30"/>
+        <source>Fit transformation parameters from common points</source>
+        <translation>由公共点计算转换参数</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="33"/>
+        <source>Least-squares fit from a CSV id,x1,y1,x2,y2[,h1,h2] (x northing). Reports each point&apos;s residual and the RMS; points over 3 x RMS are dropped as gross errors and the fit repeated. Writes the parameter file (JSON) and a text report.</source>
+        <translation>由CSV（id,x1,y1,x2,y2[,h1,h2]，x为北坐标）最小二乘计算参数。给出各点残差和中误差；残差超过3倍中误差的点作为粗差剔除后重新计算。输出参数文件（JSON）和文本报告。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="39"/>
+        <source>Common points (CSV)</source>
+        <translation>公共点（CSV）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="41"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="43"/>
+        <source>Rotation convention</source>
+        <translation>旋转约定</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="45"/>
+        <source>Source CRS</source>
+        <translation>源坐标系</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="46"/>
+        <source>Target CRS</source>
+        <translation>目标坐标系</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="48"/>
+        <source>Parameter file</source>
+        <translation>参数文件</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="50"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+</context>
+<context>
+    <name>ImportRedline</name>
+    <message>
+        <location filename="../processing_algorithms/import_redline.py" line="41"/>
+        <source>Import red line (coordinate file, DXF, GIS)</source>
+        <translation>导入红线（坐标文件、DXF、GIS）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_redline.py" line="44"/>
+        <source>Reads a ministry coordinate file (GBK or UTF-8, any real-world variant), a DXF of closed polylines or a GIS file, decides holes and parts from geometry and writes one feature per parcel with its planar and ellipsoidal areas (m², ha, mu).</source>
+        <translation>读取部标坐标文件（GBK或UTF-8，各种实际变体）、闭合多段线DXF或GIS文件，按几何判断洞与部件，每个地块输出一个要素，附平面面积和椭球面积（平方米、公顷、亩）。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_redline.py" line="50"/>
+        <source>Red-line file</source>
+        <translation>红线文件</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_redline.py" line="51"/>
+        <source>CRS when the file carries none (DXF)</source>
+        <translation>文件无坐标系时使用（DXF）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_redline.py" line="53"/>
+        <source>Red-line parcels</source>
+        <translation>红线地块</translation>
+    </message>
+</context>
+<context>
+    <name>RedlineAlgorithm</name>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="20"/>
+        <source>Red lines</source>
+        <translation>红线</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="21"/>
+        <source>Coordinates</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="22"/>
+        <source>Compliance check</source>
+        <translation>合规性审查</translation>
+    </message>
+</context>
+<context>
+    <name>RedlineApprovalPlugin</name>
+    <message>
+        <location filename="../plugin/missing.py" line="19"/>
+        <source>RedLine Approval needs {missing}. Install with: {cmd}</source>
+        <translation>红线审批插件需要 {missing}。安装命令：{cmd}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="55"/>
+        <source>RedLine Approval</source>
+        <translation>红线审批</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="82"/>
+        <source>Cases</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="84"/>
+        <source>Query cases</source>
+        <translation>案卷查询</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="84"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="89"/>
+        <source>Convert coordinates…</source>
+        <translation>坐标转换…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="93"/>
+        <source>Compliance check…</source>
+        <translation>合规性审查…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="93"/>
+        <source>Fit transformation parameters…</source>
+        <translation>计算转换参数…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="93"/>
+        <source>Import red line…</source>
+        <translation>导入红线…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="93"/>
+        <source>Validate red line…</source>
+        <translation>红线检查…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="100"/>
+        <source>Server and login…</source>
+        <translation>服务器与登录…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="103"/>
+        <source>Check profile…</source>
+        <translation>审查方案…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="160"/>
+        <source>Case store (GeoPackage)</source>
+        <translation>案卷库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="196"/>
+        <source>Red line of {n}</source>
+        <translation>{n} 的红线</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="196"/>
+        <source>Red lines (*.txt *.dxf *.gpkg *.shp *.geojson)</source>
+        <translation>红线文件 (*.txt *.dxf *.gpkg *.shp *.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="208"/>
+        <source>Red line imported: {n} finding(s), {e} error(s)</source>
+        <translation>红线已导入：{n} 个问题，其中 {e} 个错误</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="214"/>
+        <source>Pick a case first</source>
+        <translation>请先选择案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="225"/>
+        <source>Check profile</source>
+        <translation>审查方案</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="225"/>
+        <source>Check profile (*.toml *.json)</source>
+        <translation>审查方案 (*.toml *.json)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="242"/>
+        <source>Compliance check of {n} started</source>
+        <translation>{n} 的合规性审查已开始</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="247"/>
+        <source>Check cancelled</source>
+        <translation>审查已取消</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="252"/>
+        <source>Check finished: {s}. Report: {p}</source>
+        <translation>审查完成：{s}。报告：{p}</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="286"/>
+        <source>Approval server</source>
+        <translation>审批服务器</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="279"/>
+        <source>URL</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="283"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="286"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="327"/>
+        <source>Conflict resolved; the result goes to the server at the next sync.</source>
+        <translation>冲突已处理，结果将在下次同步时提交服务器。</translation>
+    </message>
+</context>
+<context>
+    <name>ValidateRedline</name>
+    <message>
+        <location filename="../processing_algorithms/validate_redline.py" line="31"/>
+        <source>Validate red line</source>
+        <translation>红线检查</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/validate_redline.py" line="34"/>
+        <source>Self-intersections, unclosed or degenerate rings, too few points, duplicates, spikes, overlapping parts and parcels, coordinates outside the zone and declared areas that differ from the map. Nothing is fixed: findings are reported.</source>
+        <translation>检查自相交、未闭合或退化的环、点数不足、重复点、尖刺、部件和地块重叠、坐标超出投影带以及申报面积与图上面积不符。只报告问题，不自动修改。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/validate_redline.py" line="40"/>
+        <source>Red-line file</source>
+        <translation>红线文件</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/validate_redline.py" line="41"/>
+        <source>CRS when the file carries none (DXF)</source>
+        <translation>文件无坐标系时使用（DXF）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/validate_redline.py" line="43"/>
+        <source>Findings</source>
+        <translation>问题</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <location filename="../plugin/workspace.py" line="53"/>
+        <source>Red lines of cases</source>
+        <translation>案卷红线</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="54"/>
+        <source>Cases</source>
+        <translation>案卷</translation>
+    </message>
+</context>
+</TS>
