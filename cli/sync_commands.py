@@ -26,14 +26,13 @@ def cmd_sync(args) -> int:
     password = os.environ.get("REDLINE_PASSWORD") or getpass.getpass(f"{args.user}'s password: ")
     store = LocalStore(args.store, args.crs)
     try:
-        client = ApiClient(args.server)
-        client.login(args.user, password)
-
         def progress(pct, what):
             if sys.stderr.isatty():
                 print(f"\r{pct:5.1f}% {what[:50]:50}", end="", file=sys.stderr, flush=True)
 
-        report = sync(store, client, progress)
+        with ApiClient(args.server) as client:
+            client.login(args.user, password)
+            report = sync(store, client, progress)
         print(report.summary())
         for old, new in report.renamed.items():
             print(f"  {old} -> {new}")

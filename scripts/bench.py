@@ -144,8 +144,10 @@ def main() -> int:
     lines.append(f"| ellipsoidal area of a 78 km² parcel (5 m densification) | {bench_area():.3f} s | |")
     lines += bench_check()
     from .bench_server import bench_lines
+    from .bench_sync import bench_pull
 
     lines += bench_lines()
+    lines += bench_pull()
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "docs").mkdir(exist_ok=True)

@@ -34,7 +34,7 @@ def run(database_url: str, seconds: int = 10, workers: int = 4) -> dict:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests.live_server import LiveServer
+    from ..server_api.process import LiveServer
 
     server = LiveServer(database_url, workers=workers).start()
     try:

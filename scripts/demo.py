@@ -7,7 +7,11 @@
 4. start QGIS headless, register the plugin's Processing provider, list its algorithms and run
    "Import red line" through Processing into demo_output/;
 5. the compliance check of the imported red lines against the county's control layers, with the
-   JSON result and the HTML and PDF reports in demo_output/ and a summary table.
+   JSON result and the HTML and PDF reports in demo_output/ and a summary table;
+6. the approval server (gunicorn, SQLite in demo_output/, loopback only): an officer registers a
+   case offline in the plugin's local store with the red line, syncs (the server numbers it),
+   a reviewer's store pulls it, and the server's rules block the next step until the materials
+   are there.
 """
 
 from __future__ import annotations
@@ -78,6 +82,57 @@ def qgis_part() -> None:
         app.exitQgis()
 
 
+def server_part() -> None:
+    from ..core.redline.io import read_parcels
+    from ..core.store.local_store import LocalStore
+    from ..core.sync.client import ApiClient
+    from ..core.sync.engine import sync
+    from ..server_api.process import LiveServer
+    from ..server_api.seed import DEMO_PASSWORD
+
+    step("6. approval server and sync (SQLite, loopback)")
+    db = OUT / "server.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    server = LiveServer(f"sqlite:///{db}").start()
+    try:
+        stores = {}
+        for name in ("officer", "reviewer"):
+            path = OUT / f"{name}_cases.gpkg"
+            path.unlink(missing_ok=True)
+            stores[name] = LocalStore(path, "EPSG:4526")
+        officer = stores["officer"]
+        red = read_parcels(DATA / "redlines.txt").parcels[0]
+        number = officer.create_local_case("AA", "JA", "示范县工业园开发有限公司",
+                                           "示范县工业园", {"application": {
+                                               "project_name": red.name,
+                                               "intended_use": "工业用地"}})
+        officer.set_parcels(number, [officer.measure("1", red.name, red.geometry,
+                                                     red.declared_area_ha * 10_000)])
+        print(f"officer, offline: case {number} with its red line "
+              f"({officer.parcels(number)[0].planar_area_m2:,.2f} m2)")
+
+        def synced(store, user):
+            with ApiClient(server.url) as client:
+                client.login(user, DEMO_PASSWORD)
+                return sync(store, client)
+
+        report = synced(officer, "officer")
+        real = report.renamed[number]
+        print(f"officer sync: {report.summary()}; the server numbered it {real}")
+        officer.queue_transition(real, "accept")
+        report = synced(officer, "officer")
+        print(f"accept without materials: {report.failed[0] if report.failed else 'accepted'}")
+        report = synced(stores["reviewer"], "reviewer")
+        case = stores["reviewer"].get_case(real)
+        print(f"reviewer sync: {report.summary()}; sees {case['number']} "
+              f"{case['applicant']} at stage {case['stage_name']}")
+        for s in stores.values():
+            s.close()
+    finally:
+        server.stop()
+
+
 def summary() -> None:
     data = json.loads((OUT / "check.json").read_text(encoding="utf-8"))
     print(f"\n{'parcel':<11}{'use':<8}{'area m2':>12}  {'result':<9}" + "".join(
@@ -111,6 +166,7 @@ def main() -> int:
     step("4. QGIS headless: the plugin's Processing provider")
     qgis_part()
     summary()
+    server_part()
     fit = json.loads((OUT / "xian80_to_cgcs2000.json").read_text(encoding="utf-8"))
     print(f"\nDone. Fit RMS {fit['rms_m']} m, rejected {fit['rejected']}; outputs in "
           f"{OUT.relative_to(ROOT)}/")

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 import requests
+from redline_approval.server_api.process import LiveServer
 from redline_approval.server_api.seed import DEMO_PASSWORD
 
-from tests.live_server import LiveServer
 from tests.server_helpers import parcel
 
 

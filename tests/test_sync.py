@@ -10,9 +10,8 @@ import shapely
 from redline_approval.core.store.local_store import CONFLICT, LocalStore
 from redline_approval.core.sync.client import ApiClient, OfflineError
 from redline_approval.core.sync.engine import conflict_view, resolve, sync
+from redline_approval.server_api.process import LiveServer
 from redline_approval.server_api.seed import DEMO_PASSWORD
-
-from tests.live_server import LiveServer
 
 BOX = shapely.box(38460200, 3343100, 38460400, 3343300)
 

@@ -74,6 +74,7 @@ class OgrSource:
         from osgeo import gdal, ogr
 
         gdal.UseExceptions()
+        gdal.AllRegister()  # a QGIS that has exited in this process unregistered the drivers
         self.spec = spec
         self.name = spec.name
         encoding = shapefile_encoding(spec.path)

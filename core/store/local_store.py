@@ -72,6 +72,7 @@ def _create(path: Path, epsg: int) -> None:
     from osgeo import gdal, ogr, osr
 
     gdal.UseExceptions()
+    gdal.AllRegister()  # a QGIS that has exited in this process unregistered the drivers
     kinds = {"str": ogr.OFTString, "int": ogr.OFTInteger64, "float": ogr.OFTReal,
              "json": ogr.OFTString}
     tmp = path.with_suffix(".part.gpkg")
@@ -164,20 +165,28 @@ class LocalStore:
 
     def put_server_case(self, case: dict) -> None:
         """A case as the server sent it (pull): replaces the local copy and its parcels."""
-        deadline = case.get("deadline") or {}
-        row = {k: case.get(k) for k, _t in CASE_FIELDS}
-        row.update(deadline_due=deadline.get("due"), deadline_status=deadline.get("status"),
-                   server_revision=case.get("revision"), local_only=0, dirty=0, conflict=None)
+        self.put_server_cases([case])
+
+    def put_server_cases(self, cases: list[dict], deleted: list[str] = ()) -> None:
+        """A page of the change feed in one transaction: upserts and tombstones."""
         with self.transaction() as conn:
-            self._write_case(conn, row)
-            conn.execute("DELETE FROM parcels WHERE case_number=?", (case["number"],))
-            for p in case.get("parcels", []):
-                self._insert_parcel(conn, case["number"], self._parcel_from_api(p))
+            for case in cases:
+                deadline = case.get("deadline") or {}
+                row = {k: case.get(k) for k, _t in CASE_FIELDS}
+                row.update(deadline_due=deadline.get("due"),
+                           deadline_status=deadline.get("status"),
+                           server_revision=case.get("revision"), local_only=0, dirty=0,
+                           conflict=None)
+                self._write_case(conn, row)
+                conn.execute("DELETE FROM parcels WHERE case_number=?", (case["number"],))
+                for p in case.get("parcels", []):
+                    self._insert_parcel(conn, case["number"], self._parcel_from_api(p))
+            for number in deleted:
+                conn.execute("DELETE FROM parcels WHERE case_number=?", (number,))
+                conn.execute("DELETE FROM cases WHERE number=?", (number,))
 
     def delete_case(self, number: str) -> None:
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM parcels WHERE case_number=?", (number,))
-            conn.execute("DELETE FROM cases WHERE number=?", (number,))
+        self.put_server_cases([], [number])
 
     def create_local_case(self, business_code: str, district: str, applicant: str,
                           location: str = "", forms: dict | None = None,

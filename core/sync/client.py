@@ -65,6 +65,15 @@ class ApiClient:
             raise RejectedError(resp.status_code, _json(resp))
         return resp
 
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def login(self, username: str, password: str) -> str:
         r = self._request("POST", "/auth/token", json={"username": username,
                                                        "password": password})

@@ -121,33 +121,43 @@ def push(store: LocalStore, client: ApiClient, report: SyncReport,
 
 def pull(store: LocalStore, client: ApiClient, report: SyncReport,
          progress: Progress | None = None, batch: int = 500) -> None:
+    """From the last revision on, page by page; the next page is fetched while the current one
+    is written. Each page is one transaction followed by the new revision, so an interrupted
+    pull resumes where it stopped."""
+    from concurrent.futures import ThreadPoolExecutor
+
     since = store.get_state("last_revision", 0)
     first = since
-    while True:
-        try:
-            feed = client.changes(since, batch)
-        except OfflineError:
-            report.offline = True
-            return
-        waiting = store.cases_with_local_changes()
-        for change in feed["changes"]:
-            number = change["number"]
-            if number in waiting:
-                continue  # local edits wait to be pushed; the server copy comes with them
-            if change["op"] == "delete":
-                store.delete_case(number)
-                report.deleted += 1
-            else:
-                store.put_server_case(change["case"])
-                report.pulled += 1
-        since = feed["last_revision"]
-        store.set_state("last_revision", since)  # resumable: a batch is applied before this
-        report.last_revision = since
-        if progress and feed["changes"]:
-            progress(min(99.0, 100.0 * (since - first) / max(1, since - first + batch)),
-                     f"revision {since}")
-        if not feed["more"]:
-            break
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(client.changes, since, batch)
+        while True:
+            try:
+                feed = pending.result()
+            except OfflineError:
+                report.offline = True
+                return
+            if feed["more"]:
+                pending = pool.submit(client.changes, feed["last_revision"], batch)
+            waiting = store.cases_with_local_changes()
+            upserts, deletes = [], []
+            for change in feed["changes"]:
+                if change["number"] in waiting:
+                    continue  # local edits wait to be pushed; the server copy comes with them
+                if change["op"] == "delete":
+                    deletes.append(change["number"])
+                else:
+                    upserts.append(change["case"])
+            store.put_server_cases(upserts, deletes)
+            report.pulled += len(upserts)
+            report.deleted += len(deletes)
+            since = feed["last_revision"]
+            store.set_state("last_revision", since)
+            report.last_revision = since
+            if progress and feed["changes"]:
+                progress(min(99.0, 100.0 * (since - first) / max(1, since - first + batch)),
+                         f"revision {since}")
+            if not feed["more"]:
+                break
 
 
 def sync(store: LocalStore, client: ApiClient, progress: Progress | None = None) -> SyncReport:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..auth import require
 from ..http import visible
@@ -34,7 +35,10 @@ def changes(args):
         latest[row.case_id] = row
     user = g.user
     out = []
-    cases = {c.id: c for c in s.scalars(select(Case).where(Case.id.in_(list(latest))))}
+    cases = {c.id: c for c in s.scalars(
+        select(Case).where(Case.id.in_(list(latest)))
+        .options(selectinload(Case.parcels), selectinload(Case.opinions),
+                 selectinload(Case.attachments)))}
     for row in sorted(latest.values(), key=lambda r: r.revision):
         case = cases.get(row.case_id)
         if user.role == "officer" and user.district and row.district != user.district:

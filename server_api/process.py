@@ -1,5 +1,5 @@
 """The real server in its own process (``redline serve``: migrations, then gunicorn) on a
-loopback port, for tests that cross HTTP."""
+loopback port: for the demo, the benchmarks and the tests that cross HTTP."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,15 +31,18 @@ class LiveServer:
 
     def start(self, timeout: float = 60.0) -> LiveServer:
         exe = Path(sys.executable).parent / "redline"
+        # a file, not a pipe: a pipe nobody reads fills up and stalls the server
+        self.log = tempfile.TemporaryFile(mode="w+", prefix="redline-server-")
         self.process = subprocess.Popen(
             [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--workers", str(self.workers), "--database", self.database_url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL, stderr=self.log, text=True,
             env=dict(os.environ), start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read()[-3000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"server exited: {self.log.read()[-3000:]}")
             try:
                 if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
                     return self
@@ -59,6 +63,7 @@ class LiveServer:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.close()
 
     def token(self, username: str, password: str) -> str:
         r = requests.post(f"{self.url}/api/v1/auth/token",
