@@ -49,7 +49,7 @@ package: setup
 	$(PY) -m redline_approval.scripts.package dist/$(PLUGIN_NAME).zip
 
 install: setup
-	/usr/bin/python3 -m pip install -q --user --break-system-packages 'shapely==2.0.6' 'ezdxf==1.3.4'
+	/usr/bin/python3 -m pip install -q --user --break-system-packages 'shapely==2.0.6' 'ezdxf==1.3.4' 'jsonschema>=4.10' 'requests>=2.28'
 	mkdir -p $(QGIS_PLUGINS)
 	ln -sfn $(CURDIR) $(QGIS_PLUGINS)/$(PLUGIN_NAME)
 	@echo "linked $(CURDIR) as $(QGIS_PLUGINS)/$(PLUGIN_NAME); enable it in QGIS's plugin manager"

@@ -50,3 +50,14 @@ def test_load_twice_after_unload(main_window_iface):
         plugin.unload()
         _process_deletes()
     assert QgsApplication.processingRegistry().providerById("redline") is None
+
+
+def test_missing_dependencies_are_named_not_a_traceback(main_window_iface, monkeypatch):
+    monkeypatch.setattr(redline_approval, "missing_dependencies",
+                        lambda: ["shapely>=2 (found 1.8.5)"])
+    plugin = redline_approval.classFactory(main_window_iface)
+    plugin.initGui()
+    items = main_window_iface.bar.items()
+    assert items and "shapely>=2" in items[-1].text() and "pip install" in items[-1].text()
+    plugin.unload()
+    assert QgsApplication.processingRegistry().providerById("redline") is None
