@@ -35,6 +35,7 @@ from qgis.PyQt.QtGui import QFont
 from ..core.check.report_html import (
     CSS,
     STATUS_ZH,
+    nice_step,
     parcel_tables_html,
     points_table_html,
     sources_table_html,
@@ -81,6 +82,38 @@ def _html(layout, html: str, rect: tuple[float, float, float, float], page: int,
     return item
 
 
+def coordinate_grid(map_item: QgsLayoutItemMap, interval: float, cross: bool = False):
+    """Coordinates along the left and bottom of the map (plain lines, or crosses)."""
+    grid = map_item.grid()
+    grid.setEnabled(True)
+    if cross:
+        grid.setStyle(QgsLayoutItemMapGrid.Cross)
+        grid.setCrossLength(2)
+    grid.setIntervalX(interval)
+    grid.setIntervalY(interval)
+    grid.setAnnotationEnabled(True)
+    grid.setAnnotationPrecision(0)
+    text = QgsTextFormat()
+    text.setFont(QFont("Noto Sans CJK SC"))
+    text.setSize(5)
+    grid.setAnnotationTextFormat(text)
+    for side in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
+        grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, side)
+    grid.setAnnotationDirection(QgsLayoutItemMapGrid.Vertical, QgsLayoutItemMapGrid.Left)
+    return grid
+
+
+def scale_bar(layout, map_item: QgsLayoutItemMap) -> QgsLayoutItemScaleBar:
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(map_item)
+    bar.applyDefaultSize()
+    bar.setNumberOfSegments(2)
+    bar.setNumberOfSegmentsLeft(0)
+    layout.addLayoutItem(bar)
+    return bar
+
+
 def build_layout(project: QgsProject, result: CheckResult, layers: list,
                  title: str = "红线合规性审查报告") -> QgsPrintLayout:
     """``layers``: the map's layers, top first (red lines, points, results, control layers)."""
@@ -112,27 +145,8 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
         half_w = span * MAP_W / MAP_H
         m.setExtent(QgsRectangle(cx - half_w, cy - span, cx + half_w, cy + span))
         m.setFrameEnabled(True)
-        grid = m.grid()
-        grid.setEnabled(True)
-        interval = _nice(span / 2)
-        grid.setIntervalX(interval)
-        grid.setIntervalY(interval)
-        grid.setAnnotationEnabled(True)
-        grid.setAnnotationPrecision(0)
-        grid_text = QgsTextFormat()
-        grid_text.setFont(QFont("Noto Sans CJK SC"))
-        grid_text.setSize(5)
-        grid.setAnnotationTextFormat(grid_text)
-        for side in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
-            grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, side)
-        grid.setAnnotationDirection(QgsLayoutItemMapGrid.Vertical, QgsLayoutItemMapGrid.Left)
-        bar = QgsLayoutItemScaleBar(layout)
-        bar.setStyle("Single Box")
-        bar.setLinkedMap(m)
-        bar.applyDefaultSize()
-        bar.setNumberOfSegments(2)
-        bar.setNumberOfSegmentsLeft(0)
-        layout.addLayoutItem(bar)
+        coordinate_grid(m, nice_step(span / 2))
+        bar = scale_bar(layout, m)
         bar.attemptMove(QgsLayoutPoint(12, 186, MM), page=i)
         arrow = QgsLayoutItemPicture(layout)
         arrow.setPicturePath(NORTH_ARROW)
@@ -183,16 +197,6 @@ def _drop_blank_pages(layout, first: int) -> None:
                 multi = item.multiFrame()
                 multi.removeFrame(multi.frameIndex(item))
         pages.deletePage(index)
-
-
-def _nice(value: float) -> float:
-    from math import floor, log10
-
-    base = 10 ** floor(log10(value)) if value > 0 else 1
-    for step in (5, 2, 1):
-        if step * base <= value:
-            return step * base
-    return base
 
 
 def export_pdf(layout: QgsPrintLayout, path: str | Path) -> None:

@@ -10,21 +10,19 @@ from qgis.core import (
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
-    QgsLayoutItemMapGrid,
     QgsLayoutItemPicture,
-    QgsLayoutItemScaleBar,
     QgsLayoutItemShape,
     QgsLayoutPoint,
     QgsLayoutSize,
     QgsPrintLayout,
     QgsProject,
     QgsReadWriteContext,
-    QgsTextFormat,
     QgsUnitTypes,
 )
 from qgis.PyQt.QtCore import QRectF
 from qgis.PyQt.QtGui import QFont
 
+from ..plugin.report_layout import coordinate_grid, scale_bar
 from ..plugin.resources import PLUGIN_DIR
 
 MM = QgsUnitTypes.LayoutMillimeters
@@ -55,35 +53,15 @@ def main() -> None:
     m.attemptMove(QgsLayoutPoint(10, 18, MM))
     m.attemptResize(QgsLayoutSize(180, 165, MM))
     m.setFrameEnabled(True)
-    grid = m.grid()
-    grid.setEnabled(True)
-    grid.setStyle(QgsLayoutItemMapGrid.Cross)
-    grid.setCrossLength(2)
-    grid.setIntervalX(100)
-    grid.setIntervalY(100)
-    grid.setAnnotationEnabled(True)
-    grid.setAnnotationPrecision(0)
-    text = QgsTextFormat()
-    text.setFont(QFont("Noto Sans CJK SC"))
-    text.setSize(5)
-    grid.setAnnotationTextFormat(text)
-    for side in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
-        grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, side)
-    grid.setAnnotationDirection(QgsLayoutItemMapGrid.Vertical, QgsLayoutItemMapGrid.Left)
+    coordinate_grid(m, 100, cross=True)
     arrow = QgsLayoutItemPicture(layout)
     arrow.setId("north_arrow")
     arrow.setPicturePath("/usr/share/qgis/svg/arrows/NorthArrow_02.svg")
     layout.addLayoutItem(arrow)
     arrow.attemptMove(QgsLayoutPoint(174, 21, MM))
     arrow.attemptResize(QgsLayoutSize(12, 12, MM))
-    bar = QgsLayoutItemScaleBar(layout)
+    bar = scale_bar(layout, m)
     bar.setId("scale_bar")
-    bar.setStyle("Single Box")
-    bar.setLinkedMap(m)
-    bar.applyDefaultSize()
-    bar.setNumberOfSegmentsLeft(0)
-    bar.setNumberOfSegments(2)
-    layout.addLayoutItem(bar)
     bar.attemptMove(QgsLayoutPoint(12, 187, MM))
     legend = QgsLayoutItemLegend(layout)
     legend.setId("legend")

@@ -47,3 +47,16 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'redline.db'}"
     return request.getfixturevalue("pg_cluster").new_database()
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    """The plugin's Processing provider, registered for one test module (the plugin tests
+    register and remove their own)."""
+    from qgis.core import QgsApplication
+    from redline_approval.processing_algorithms.provider import RedlineProvider
+
+    p = RedlineProvider()
+    QgsApplication.processingRegistry().addProvider(p)
+    yield p
+    QgsApplication.processingRegistry().removeProvider(p)

@@ -8,16 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
-from redline_approval.processing_algorithms.provider import RedlineProvider
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    p = RedlineProvider()
-    QgsApplication.processingRegistry().addProvider(p)
-    yield p
-    QgsApplication.processingRegistry().removeProvider(p)
+from qgis.core import QgsProject, QgsVectorLayer
 
 
 @pytest.fixture()

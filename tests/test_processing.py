@@ -5,16 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingException, QgsVectorLayer
-from redline_approval.processing_algorithms.provider import RedlineProvider
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    p = RedlineProvider()
-    QgsApplication.processingRegistry().addProvider(p)
-    yield p
-    QgsApplication.processingRegistry().removeProvider(p)
+from qgis.core import QgsProcessingException, QgsVectorLayer
 
 
 def test_import_redline_with_areas(provider, county, tmp_path):

@@ -61,7 +61,7 @@ def svg_map(parcel: ParcelResult, size: int = 340) -> str:
                           f"<title>{escape(layer.name)}</title></path>")
     shapes.append(f'<path d="{_path(parcel.geometry, tx)}" fill="none" stroke="#e00000" '
                   'stroke-width="2.2" fill-rule="evenodd"/>')
-    bar_m = _nice(span / 4)
+    bar_m = nice_step(span / 4)
     bar = bar_m * scale
     shapes.append(f'<g font-size="10"><rect x="10" y="{size - 18}" width="{bar:.1f}" height="4" '
                   f'fill="#222"/><text x="10" y="{size - 22}">{bar_m:g} m</text>'
@@ -71,7 +71,8 @@ def svg_map(parcel: ParcelResult, size: int = 340) -> str:
             f'height="{size}" viewBox="0 0 {size} {size}">' + "".join(shapes) + "</svg>")
 
 
-def _nice(value: float) -> float:
+def nice_step(value: float) -> float:
+    """The largest 1, 2 or 5 × 10^n not above ``value`` (scale bars, grid intervals)."""
     from math import floor, log10
 
     base = 10 ** floor(log10(value)) if value > 0 else 1
