@@ -10,7 +10,7 @@ from ..core.errors import CrsError
 from ..core.redline.area import adjusted_hectares, parcel_area
 from ..core.redline.io import RedlineSource, read_parcels, write_parcels
 from ..core.redline.point_table import write_point_table_csv
-from ..core.redline.validate import has_errors, validate_parcels
+from ..core.redline.validate import has_errors, repair, validate_parcels
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input")
     p.add_argument("--crs", help="CRS when the input carries none")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--repair", metavar="OUT", help="also write a repaired copy (repeated points "
+                   "dropped, polygons made valid) and say what changed; the input is untouched")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("area", help="planar and ellipsoidal areas per parcel")
@@ -87,7 +89,25 @@ def cmd_validate(args) -> int:
             print(f"{f.severity.upper():8} {f.code:20} parcel {f.parcel}{where}: {f.message}")
         errors = sum(f.severity == "error" for f in findings)
         print(f"{len(source.parcels)} parcel(s), {len(findings)} finding(s), {errors} error(s)")
+    if args.repair:
+        return _repair(source, args.repair)
     return 1 if has_errors(findings) else 0
+
+
+def _repair(source: RedlineSource, out: str) -> int:
+    from ..core.redline.gis_io import parcel_from_geometry
+
+    repaired = []
+    for p in source.parcels:
+        change = repair(p)
+        print(f"repair parcel {change.parcel}: {change.note}")
+        repaired.append(parcel_from_geometry(p.number, p.name, p.geometry, p.attributes,
+                                             p.declared_area_ha))
+    fixed = RedlineSource(repaired, source.crs, source.document)
+    write_parcels(fixed, out, source.document.encoding if source.document else "gbk")
+    left = validate_parcels(repaired, source.crs)
+    print(f"{out}: written; {sum(f.severity == 'error' for f in left)} error(s) remain")
+    return 1 if has_errors(left) else 0
 
 
 def cmd_area(args) -> int:

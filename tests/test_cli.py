@@ -130,3 +130,17 @@ def test_points_table(capsys, county, tmp_path):
     assert lines[1].startswith("HX2026001,1,J1,")
     closing = [x for x in lines if x.startswith("HX2026001,1,") and x.endswith(",")]
     assert len(closing) == 1 and ",J1," in closing[0]
+
+
+def test_validate_repair_writes_a_fixed_copy(capsys, tmp_path):
+    bad = tmp_path / "bowtie.txt"
+    original = ("[属性描述]\n带号=38\n[地块坐标]\n4,,A,,面,,,,@\nJ1,1,3343000,38461000\n"
+                "J2,1,3343100,38461100\nJ3,1,3343000,38461100\nJ4,1,3343100,38461000\n")
+    bad.write_text(original, encoding="utf-8")
+    fixed = tmp_path / "fixed.txt"
+    code, out, _ = run(capsys, "validate", bad, "--repair", fixed)
+    assert code == 0 and "area 0.00 -> 5000.00" in out and "0 error(s) remain" in out
+    assert bad.read_text(encoding="utf-8") == original
+    code, out, _ = run(capsys, "area", fixed, "--json")
+    data = json.loads(out)["parcels"][0]
+    assert data["planar_m2"] == 5000.0 and data["parts"] == 2
