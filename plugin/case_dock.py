@@ -294,6 +294,7 @@ class CaseDock(QgsDockWidget):
             f"<b>{case['number']}</b> · {business} · {case.get('applicant')}<br>"
             f"{stage_label}: {case.get('stage_name') or ''} · {deadline_label}: {deadline}{mark}")
         self.conflict_button.setVisible(bool(case.get("conflict")))
+        self._use_schemas(case.get("business_code"))
         forms = case.get("forms") or {}
         for name, form in self.forms.items():
             form.set_values(forms.get(name, {}))
@@ -335,6 +336,27 @@ class CaseDock(QgsDockWidget):
         self.area_flag.setText("<span style='color:#b71c1c'>" + "<br>".join(flags) + "</span>"
                                if flags else "")
 
+    def business_type(self, code: str | None) -> dict:
+        """The business type as the server last sent it (or the built-in default)."""
+        known = self.workspace.store.get_state("business_types") or DEFAULT_BUSINESS_TYPES
+        return next((b for b in known if b["code"] == code), DEFAULT_BUSINESS_TYPES[0])
+
+    def _use_schemas(self, code: str | None) -> None:
+        """Rebuild a form tab when the case's business type has another schema for it."""
+        business = self.business_type(code)
+        for name in FORMS:
+            schema = business["forms"].get(name, {"type": "object", "properties": {}})
+            if schema == self.forms[name].schema:
+                continue
+            index = self.form_tabs[name]
+            title = self.tabs.tabText(index)
+            old = self.forms[name]
+            self.forms[name] = SchemaForm(schema)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, self.forms[name], title)
+            old.deleteLater()
+        self.current_business = business
+
     def transition_names(self) -> dict[str, str]:
         return {"accept": self.tr("Accept"), "submit": self.tr("Submit for first review"),
                 "approve_first_review": self.tr("Pass first review"),
@@ -364,7 +386,8 @@ class CaseDock(QgsDockWidget):
         forms = {name: form.values() for name, form in self.forms.items()}
         from ..core.approval.business_types import validate_forms
 
-        errors = validate_forms({"forms": DEFAULT_BUSINESS_TYPES[0]["forms"]}, forms)
+        errors = validate_forms(self.business_type(
+            self.workspace.store.get_case(self.number).get("business_code")), forms)
         if errors:
             self._push("; ".join(errors), Qgis.Warning)
             return

@@ -171,7 +171,8 @@ class RedlineApprovalPlugin:
             self.choose_store()
             if self.workspace.store is None:
                 return
-        dialog = NewCaseDialog(None, settings.get("district"), self.iface.mainWindow())
+        dialog = NewCaseDialog(self.workspace.store.get_state("business_types"),
+                               settings.get("district"), self.iface.mainWindow())
         if dialog.exec():
             values = dialog.values()
             settings.put("district", values["district"])

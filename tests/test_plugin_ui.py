@@ -248,3 +248,18 @@ def test_new_case_offline(plugin):
     plugin.workspace.refresh()
     assert plugin.dock.model.row_of(number) >= 0
     assert shapely is not None
+
+
+def test_forms_follow_the_business_type_schema(plugin):
+    from redline_approval.core.approval.business_types import DEFAULT_BUSINESS_TYPES
+
+    custom = [dict(b) for b in DEFAULT_BUSINESS_TYPES]
+    custom[5] = dict(custom[5], forms=dict(custom[5]["forms"], indicator={
+        "type": "object", "properties": {"forest_area_m2": {"type": "number", "minimum": 0}}}))
+    assert custom[5]["code"] == "LD"
+    plugin.workspace.store.set_state("business_types", custom)
+    plugin.dock.show_case("JALD20260004")
+    assert list(plugin.dock.forms["indicator"].widgets) == ["forest_area_m2"]
+    assert plugin.dock.tabs.tabText(plugin.dock.form_tabs["indicator"]) in ("Indicators", "指标表")
+    plugin.dock.show_case("JAAA20260001")
+    assert "floor_area_ratio" in plugin.dock.forms["indicator"].widgets

@@ -54,6 +54,7 @@ def test_offline_edits_on_two_clients_then_sync(server, tmp_path):
     p = b.parcels(real1)[0]
     assert p.planar_area_m2 == pytest.approx(40000.0) and p.name == "甲地块"
     assert not a.outbox("pending") and not b.outbox("pending")
+    assert {t["code"] for t in a.get_state("business_types")} >= {"AA", "LD"}
 
 
 def test_concurrent_edits_conflict_resolved_per_field(server, tmp_path):

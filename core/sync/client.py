@@ -86,6 +86,9 @@ class ApiClient:
     def changes(self, since: int, limit: int = 500) -> dict:
         return self._request("GET", "/changes", params={"since": since, "limit": limit}).json()
 
+    def business_types(self) -> list[dict]:
+        return self._request("GET", "/admin/business-types").json()
+
     def get_case(self, number: str) -> dict:
         return self._request("GET", f"/cases/{number}").json()
 

@@ -165,6 +165,11 @@ def sync(store: LocalStore, client: ApiClient, progress: Progress | None = None)
     push(store, client, report, progress)
     if not report.offline:
         pull(store, client, report, progress)
+    if not report.offline:
+        try:  # the forms' schemas, so the plugin builds each case's forms offline too
+            store.set_state("business_types", client.business_types())
+        except OfflineError:
+            report.offline = True
     store.set_state("last_sync", dt.datetime.now(dt.UTC).isoformat())
     store.set_state("last_report", report.summary())
     return report
