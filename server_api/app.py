@@ -22,7 +22,22 @@ def init_database(config: dict) -> None:
     engine = make_engine(config["DATABASE_URL"], immediate=True)
     with make_sessionmaker(engine)() as session:
         seed(session, config["ADMIN_PASSWORD"], config["SEED_DEMO_USERS"])
+        prune_idempotency(session, config["IDEMPOTENCY_DAYS"])
     engine.dispose()
+
+
+def prune_idempotency(session, days: int) -> int:
+    """Replays are for retries, not for ever: keys older than ``days`` are forgotten."""
+    import datetime as dt
+
+    from sqlalchemy import delete
+
+    from .models import IdempotencyRecord
+
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created < cutoff))
+    session.commit()
+    return result.rowcount
 
 
 def create_app(overrides: dict | None = None, init: bool = True) -> Flask:

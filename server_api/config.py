@@ -1,5 +1,6 @@
 """Settings from the environment: REDLINE_DATABASE_URL (default: a SQLite file in the user's
-data folder), REDLINE_ADMIN_PASSWORD (first admin), REDLINE_TOKEN_HOURS."""
+data folder), REDLINE_ADMIN_PASSWORD (first admin), REDLINE_TOKEN_HOURS, REDLINE_DEMO_USERS,
+REDLINE_IDEMPOTENCY_DAYS (how long a replayed Idempotency-Key is honoured, pruned at start)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "DATABASE_URL": os.environ.get("REDLINE_DATABASE_URL") or default_database_url(),
         "ADMIN_PASSWORD": os.environ.get("REDLINE_ADMIN_PASSWORD", "admin"),
         "TOKEN_HOURS": int(os.environ.get("REDLINE_TOKEN_HOURS", "12")),
+        "IDEMPOTENCY_DAYS": int(os.environ.get("REDLINE_IDEMPOTENCY_DAYS", "30")),
         "SEED_DEMO_USERS": os.environ.get("REDLINE_DEMO_USERS", "1") == "1",
         "API_TITLE": "RedLine Approval API",
         "API_VERSION": "v1",

@@ -320,3 +320,21 @@ def test_postgis_geometry_is_stored(pg_cluster):
         srid, area = conn.execute(text(
             "SELECT ST_SRID(geom), ST_Area(geom::geography) FROM parcels")).one()
     assert srid == 4490 and area == pytest.approx(159_693.84, rel=1e-4)
+
+
+def test_old_idempotency_keys_are_pruned_at_start(database_url):
+    app = create_app({"DATABASE_URL": database_url})
+    api = Api(app.test_client(), "officer")
+    body = {"business_code": "AA", "district": "JA", "applicant": "x"}
+    assert api.post("/api/v1/cases", body, key="old").status_code == 201
+    from redline_approval.server_api.models import IdempotencyRecord
+    from sqlalchemy import update
+
+    _read, write = app.extensions["redline_engines"]
+    with write.begin() as conn:
+        conn.execute(update(IdempotencyRecord).values(
+            created=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+    app = create_app({"DATABASE_URL": database_url})  # a restart prunes
+    api = Api(app.test_client(), "officer")
+    again = api.post("/api/v1/cases", body, key="old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
