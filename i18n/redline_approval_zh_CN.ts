@@ -427,32 +427,32 @@
         <translation>案卷库：{path} · 上次同步：{last} · 待上传：{p} · 冲突：{c} · 被拒：{f}</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="320"/>
+        <location filename="../plugin/case_dock.py" line="321"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="320"/>
+        <location filename="../plugin/case_dock.py" line="321"/>
         <source>NO</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="333"/>
+        <location filename="../plugin/case_dock.py" line="334"/>
         <source>Parcel {n}: form {d:,.2f} m² but map {m:,.2f} m²</source>
         <translation>地块 {n}：表单 {d:,.2f} m²，图上 {m:,.2f} m²</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="357"/>
+        <location filename="../plugin/case_dock.py" line="379"/>
         <source>No findings: the red line is valid.</source>
         <translation>未发现问题：红线有效。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="372"/>
+        <location filename="../plugin/case_dock.py" line="395"/>
         <source>Forms saved; they reach the server at the next sync.</source>
         <translation>表单已保存，下次同步时提交服务器。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="389"/>
+        <location filename="../plugin/case_dock.py" line="412"/>
         <source>Step {name} queued; the server checks its rules at the next sync.</source>
         <translation>办理步骤 {name} 已排队，下次同步时由服务器校验规则。</translation>
     </message>
@@ -467,57 +467,57 @@
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="339"/>
+        <location filename="../plugin/case_dock.py" line="361"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="339"/>
+        <location filename="../plugin/case_dock.py" line="361"/>
         <source>Submit for first review</source>
         <translation>提交初审</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="340"/>
+        <location filename="../plugin/case_dock.py" line="362"/>
         <source>Pass first review</source>
         <translation>初审通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="341"/>
+        <location filename="../plugin/case_dock.py" line="363"/>
         <source>Pass review</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="341"/>
+        <location filename="../plugin/case_dock.py" line="363"/>
         <source>Decide</source>
         <translation>审定</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="342"/>
+        <location filename="../plugin/case_dock.py" line="364"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="342"/>
+        <location filename="../plugin/case_dock.py" line="364"/>
         <source>Send back</source>
         <translation>退回</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="343"/>
+        <location filename="../plugin/case_dock.py" line="365"/>
         <source>Suspend</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="343"/>
+        <location filename="../plugin/case_dock.py" line="365"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="344"/>
+        <location filename="../plugin/case_dock.py" line="366"/>
         <source>Extend</source>
         <translation>延时</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="344"/>
+        <location filename="../plugin/case_dock.py" line="366"/>
         <source>Terminate</source>
         <translation>中止</translation>
     </message>
@@ -545,44 +545,49 @@
         <translation>地块编号字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="68"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
         <source>Intended use field</source>
         <translation>用途字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="74"/>
         <source>Intended use for all parcels (e.g. 工业用地)</source>
         <translation>全部地块的用途（如 工业用地）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="73"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="76"/>
         <source>Check profile (TOML or JSON)</source>
         <translation>审查方案（TOML或JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="75"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="78"/>
         <source>Overlaps</source>
         <translation>重叠部分</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="144"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="149"/>
         <source>PDF report: {path}</source>
         <translation>PDF报告：{path}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
         <source>Result (JSON)</source>
         <translation>结果（JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
         <source>Report (HTML)</source>
         <translation>报告（HTML）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
         <source>Report (PDF)</source>
         <translation>报告（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="68"/>
+        <source>Parcel name field</source>
+        <translation>地块名称字段</translation>
     </message>
 </context>
 <context>
@@ -833,72 +838,72 @@
         <translation>案卷库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="196"/>
+        <location filename="../plugin/main.py" line="197"/>
         <source>Red line of {n}</source>
         <translation>{n} 的红线</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="196"/>
+        <location filename="../plugin/main.py" line="197"/>
         <source>Red lines (*.txt *.dxf *.gpkg *.shp *.geojson)</source>
         <translation>红线文件 (*.txt *.dxf *.gpkg *.shp *.geojson)</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="208"/>
+        <location filename="../plugin/main.py" line="209"/>
         <source>Red line imported: {n} finding(s), {e} error(s)</source>
         <translation>红线已导入：{n} 个问题，其中 {e} 个错误</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="214"/>
+        <location filename="../plugin/main.py" line="215"/>
         <source>Pick a case first</source>
         <translation>请先选择案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="225"/>
+        <location filename="../plugin/main.py" line="226"/>
         <source>Check profile</source>
         <translation>审查方案</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="225"/>
+        <location filename="../plugin/main.py" line="226"/>
         <source>Check profile (*.toml *.json)</source>
         <translation>审查方案 (*.toml *.json)</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="242"/>
+        <location filename="../plugin/main.py" line="243"/>
         <source>Compliance check of {n} started</source>
         <translation>{n} 的合规性审查已开始</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="247"/>
+        <location filename="../plugin/main.py" line="248"/>
         <source>Check cancelled</source>
         <translation>审查已取消</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="252"/>
+        <location filename="../plugin/main.py" line="253"/>
         <source>Check finished: {s}. Report: {p}</source>
         <translation>审查完成：{s}。报告：{p}</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="286"/>
+        <location filename="../plugin/main.py" line="287"/>
         <source>Approval server</source>
         <translation>审批服务器</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="279"/>
+        <location filename="../plugin/main.py" line="280"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="283"/>
+        <location filename="../plugin/main.py" line="284"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="286"/>
+        <location filename="../plugin/main.py" line="287"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="327"/>
+        <location filename="../plugin/main.py" line="328"/>
         <source>Conflict resolved; the result goes to the server at the next sync.</source>
         <translation>冲突已处理，结果将在下次同步时提交服务器。</translation>
     </message>

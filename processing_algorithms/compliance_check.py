@@ -66,6 +66,9 @@ class ComplianceCheck(RedlineAlgorithm):
             "ID_FIELD", self.tr("Parcel number field"), parentLayerParameterName="PARCELS",
             optional=True))
         self.addParameter(QgsProcessingParameterField(
+            "NAME_FIELD", self.tr("Parcel name field"), parentLayerParameterName="PARCELS",
+            optional=True))
+        self.addParameter(QgsProcessingParameterField(
             "USE_FIELD", self.tr("Intended use field"), parentLayerParameterName="PARCELS",
             optional=True))
         self.addParameter(QgsProcessingParameterString(
@@ -84,6 +87,7 @@ class ComplianceCheck(RedlineAlgorithm):
         source = self.parameterAsSource(parameters, "PARCELS", context)
         id_field = self.parameterAsString(parameters, "ID_FIELD", context)
         use_field = self.parameterAsString(parameters, "USE_FIELD", context)
+        name_field = self.parameterAsString(parameters, "NAME_FIELD", context)
         use_all = self.parameterAsString(parameters, "USE", context) or None
         profile_path = self.parameterAsFile(parameters, "PROFILE", context)
         profile = load_profile(profile_path)
@@ -95,7 +99,8 @@ class ComplianceCheck(RedlineAlgorithm):
                 continue
             number = str(f[id_field]) if id_field else str(i)
             use = use_all or (str(f[use_field]) if use_field and f[use_field] else None)
-            parcels.append(CheckParcel(number, "", from_qgs(f.geometry()), use))
+            name = str(f[name_field]) if name_field and f[name_field] else ""
+            parcels.append(CheckParcel(number, name, from_qgs(f.geometry()), use))
         sources = [QgsLayerSource(spec, layer_for(spec)) for spec in profile.layers]
         layers = [prepare_layer(spec, src, crs) for spec, src in zip(profile.layers, sources,
                                                                       strict=True)]

@@ -71,7 +71,8 @@ def qgis_part() -> None:
         step("5. compliance check: red lines against the three zones three lines, planning, "
              "forest, approved")
         res = processing.run("redline:compliancecheck", {
-            "PARCELS": str(OUT / "redlines.gpkg"), "ID_FIELD": "number", "USE_FIELD": "use",
+            "PARCELS": str(OUT / "redlines.gpkg"), "ID_FIELD": "number", "NAME_FIELD": "name",
+            "USE_FIELD": "use",
             "PROFILE": str(DATA / "profile.toml"), "OUTPUT": str(OUT / "check_overlaps.gpkg"),
             "JSON": str(OUT / "check.json"), "HTML": str(OUT / "check.html"),
             "PDF": str(OUT / "check.pdf")})

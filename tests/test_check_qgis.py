@@ -50,7 +50,7 @@ def test_pdf_report_is_drawn(provider, county_dir, tmp_path):
         "INPUT": str(county_dir / "redlines.txt"), "OUTPUT": "memory:"})["OUTPUT"]
     pdf = tmp_path / "report.pdf"
     res = processing.run("redline:compliancecheck", {
-        "PARCELS": parcels, "ID_FIELD": "number", "USE": "工业用地",
+        "PARCELS": parcels, "ID_FIELD": "number", "NAME_FIELD": "name", "USE": "工业用地",
         "PROFILE": str(county_dir / "profile.toml"), "OUTPUT": "memory:", "PDF": str(pdf)})
     assert res["PDF"] == str(pdf) and pdf.stat().st_size > 10_000
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
