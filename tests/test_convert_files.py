@@ -148,3 +148,27 @@ def test_coordinate_file_and_dxf_conversion(tmp_path, county, params_file):
     assert count > 3
     with pytest.raises(RedlineError, match="no CRS"):
         convert_file(dxf, tmp_path / "x.dxf", "EPSG:4527")
+
+
+def test_dxf_zone_change_densifies_long_straight_edges(tmp_path):
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(38_540_000, 3_300_000), (38_560_000, 3_300_000),
+                        (38_560_000, 3_320_000)], close=True, dxfattribs={"layer": "红线"})
+    msp.add_line((38_540_000, 3_330_000), (38_560_000, 3_330_000), dxfattribs={"layer": "L"})
+    msp.add_line((38_540_000, 3_340_000), (38_540_001, 3_340_000), dxfattribs={"layer": "S"})
+    src = tmp_path / "z.dxf"
+    doc.saveas(src)
+    out = tmp_path / "z39.dxf"
+    convert_file(src, out, "EPSG:4527", "EPSG:4526", bend_tolerance_m=0.001)
+    result = ezdxf.readfile(out).modelspace()
+    polys = {e.dxf.layer: e for e in result.query("LWPOLYLINE")}
+    assert len(polys["红线"]) > 3 and polys["红线"].closed
+    assert "L" in polys and len(polys["L"]) > 2  # the long LINE had to bend
+    assert len(result.query("LINE")) == 1  # the 1 m line did not
+    tr = Transformer.from_crs("EPSG:4526", "EPSG:4527", always_xy=True)
+    mid = shapely.Point(tr.transform(38_550_000.0, 3_330_000.0))
+    line = shapely.LineString([p[:2] for p in polys["L"].get_points("xy")])
+    assert line.distance(mid) < 0.001

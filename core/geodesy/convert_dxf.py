@@ -1,7 +1,9 @@
 """A DXF drawing into another CRS: every supported entity's points transformed (X = easting).
 
-Entities whose shape a non-linear transformation would distort beyond a point list (arcs,
-circles, splines, blocks) are refused with their handle, rather than converted wrongly.
+Straight lines and straight-edged polylines get vertices where their edges would bend more than
+the tolerance (a LINE that must bend becomes an LWPOLYLINE on its layer). Entities whose shape a
+non-linear transformation would distort beyond a point list (arcs, circles, splines, blocks) are
+refused with their handle, rather than converted wrongly.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import RedlineError, RedlineFormatError
-from .convert_files import resolve_target
+from .convert_files import densify_bending, resolve_target
 from .params import ParameterSet
 from .transforms import check_zone, make_transform, parse_crs
 
@@ -53,6 +55,22 @@ def _set_points(e, xy: np.ndarray) -> None:
             e.dxf.align_point = (xy[0][0], xy[0][1], 0.0)
 
 
+def _densified(ct, e, xy: np.ndarray, tol: float | None) -> np.ndarray | None:
+    """The vertices a straight-edged LINE or LWPOLYLINE needs so that no edge bends more than
+    ``tol`` once transformed; None when it needs none (or may not be changed: bulges)."""
+    kind = e.dxftype()
+    if not tol or kind not in ("LINE", "LWPOLYLINE") or len(xy) < 2:
+        return None
+    closed = kind == "LWPOLYLINE" and e.closed
+    if kind == "LWPOLYLINE" and any(b for *_xy, b in e.get_points("xyb")):
+        return None  # arcs: their vertices are moved, the bulges kept
+    line = np.vstack([xy, xy[:1]]) if closed else xy
+    dense = densify_bending(ct, line, tol)
+    if len(dense) == len(line):
+        return None
+    return dense[:-1] if closed else dense
+
+
 def convert_dxf(in_path: Path, out_path: Path, target: str, source: str,
                 params: ParameterSet | None, bend_tolerance_m: float | None) -> tuple[str, int]:
     try:
@@ -75,12 +93,22 @@ def convert_dxf(in_path: Path, out_path: Path, target: str, source: str,
         raise RedlineFormatError(in_path, None, f"point {i + 1}: {message}")
     dst_crs = resolve_target(target, src_crs, params, flat[:, 0], flat[:, 1])
     ct = make_transform(src_crs, dst_crs, params)
-    x, y = ct.transform(flat[:, 0], flat[:, 1])[:2]
-    out = np.column_stack([x, y])
-    start = 0
+    msp = doc.modelspace()
     for e, pts in zip(entities, lists, strict=True):
-        _set_points(e, out[start:start + len(pts)])
-        start += len(pts)
+        xy = np.asarray(pts, dtype=float).reshape(-1, 2)
+        dense = _densified(ct, e, xy, bend_tolerance_m)
+        if dense is None:
+            x, y = ct.transform(xy[:, 0], xy[:, 1])[:2]
+            _set_points(e, np.column_stack([x, y]))
+            continue
+        x, y = ct.transform(dense[:, 0], dense[:, 1])[:2]
+        points = list(zip(x.tolist(), y.tolist(), strict=True))
+        if e.dxftype() == "LINE":
+            msp.add_lwpolyline(points, dxfattribs={"layer": e.dxf.layer,
+                                                   "color": e.dxf.color})
+            msp.delete_entity(e)
+        else:
+            e.set_points(points, format="xy")
     with atomic_path(out_path) as tmp:
         doc.saveas(tmp)
     return dst_crs.to_string(), len(entities)

@@ -71,7 +71,7 @@ def _edges_need(ct: CoordinateTransform, xy: np.ndarray, tol: float) -> np.ndarr
     return np.where(dev > tol, np.ceil(np.sqrt(dev / tol)), 1).astype(int)
 
 
-def _densify_line(ct: CoordinateTransform, xy: np.ndarray, tol: float) -> np.ndarray:
+def densify_bending(ct: CoordinateTransform, xy: np.ndarray, tol: float) -> np.ndarray:
     if len(xy) < 2:
         return xy
     pieces = _edges_need(ct, xy, tol)
@@ -103,12 +103,12 @@ def transform_geometry(geom, ct: CoordinateTransform, bend_tolerance_m: float | 
 def _densify_geometry(geom, ct, tol):
     kind = geom.geom_type
     if kind == "LineString":
-        return shapely.LineString(_densify_line(ct, shapely.get_coordinates(geom, include_z=False),
+        return shapely.LineString(densify_bending(ct, shapely.get_coordinates(geom, include_z=False),
                                                 tol)) if not geom.has_z else geom
     if kind == "Polygon":
         if geom.has_z:
             return geom
-        rings = [_densify_line(ct, np.asarray(r.coords), tol)
+        rings = [densify_bending(ct, np.asarray(r.coords), tol)
                  for r in [geom.exterior, *geom.interiors]]
         return shapely.Polygon(rings[0], rings[1:])
     if kind.startswith("Multi") or kind == "GeometryCollection":
