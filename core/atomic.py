@@ -9,9 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# files that travel with a Shapefile (and must move with it)
-SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd")
-
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:

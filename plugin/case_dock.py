@@ -355,7 +355,6 @@ class CaseDock(QgsDockWidget):
             self.tabs.removeTab(index)
             self.tabs.insertTab(index, self.forms[name], title)
             old.deleteLater()
-        self.current_business = business
 
     def transition_names(self) -> dict[str, str]:
         return {"accept": self.tr("Accept"), "submit": self.tr("Submit for first review"),

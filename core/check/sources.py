@@ -71,7 +71,7 @@ class OgrSource:
     """
 
     def __init__(self, spec: LayerSpec):
-        from osgeo import gdal, ogr
+        from osgeo import gdal
 
         gdal.UseExceptions()
         gdal.AllRegister()  # a QGIS that has exited in this process unregistered the drivers
@@ -107,7 +107,6 @@ class OgrSource:
                                          f"{key!r}; it has {', '.join(fields)}")
         self._fields = [(k, fields.index(k)) for k in dict.fromkeys(wanted)]
         self._layer.SetIgnoredFields([f for f in fields if f not in wanted] + ["OGR_STYLE"])
-        self._ogr = ogr
 
     def features_in(self, bounds):
         layer = self._layer

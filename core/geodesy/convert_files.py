@@ -9,7 +9,6 @@ transformed midpoint strays more than ``bend_tolerance_m`` from the transformed 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import fiona
@@ -36,14 +35,6 @@ Progress = Callable[[float, str], None]
 VECTOR_SUFFIXES = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON",
                    ".json": "GeoJSON"}
 SUPPORTED = (".csv", ".txt", ".dxf", *VECTOR_SUFFIXES)
-
-
-@dataclass
-class ConversionReport:
-    source: str
-    target: str
-    files: list[tuple[str, str, int]] = field(default_factory=list)  # in, out, features/points
-    added_vertices: int = 0
 
 
 def resolve_target(target: str, source: CRS, params: ParameterSet | None,

@@ -7,7 +7,6 @@ zone·1 000 000 + 500 000 when the zone number is prefixed to the easting.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..errors import CrsError
@@ -141,7 +140,3 @@ def all_members() -> list[GaussKrugerCrs]:
         out += [m for i in range(count) if (m := lookup_epsg(first + i)) is not None]
     return out
 
-
-def latitude_band_ok(lat_deg: float) -> bool:
-    """China lies between 3°N and 54°N; anything else is a wrong axis or a wrong system."""
-    return 3.0 <= lat_deg <= 54.0 and not math.isnan(lat_deg)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 from pyproj import CRS, Transformer
 
 from ..units import adjusted_parts, area_units
@@ -155,8 +154,4 @@ def geodesic_area(geom, crs: CRS, densify_m: float = DENSIFY_M) -> float:
         s = abs(geod.polygon_area_perimeter(lon, lat)[0])
         total += -s if hole else s
     return total
-
-
-def is_polygonal(geom) -> bool:
-    return geom is not None and shapely.get_type_id(geom) in (3, 6)
 
