@@ -86,3 +86,15 @@ def test_qgis_layer_sources(provider, county_dir, tmp_path):
     assert data["parcels"][2]["layers"][0]["overlap_m2"] == pytest.approx(2018.03, abs=0.01)
     assert res["CONFLICTS"] == 1
     QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_cli_check_writes_the_pdf_report(county_dir, tmp_path, capsys):
+    from redline_approval.cli.main import main as redline
+
+    pdf = tmp_path / "cli.pdf"
+    code = redline(["check", "--parcels", str(county_dir / "redlines.txt"), "--profile",
+                    str(county_dir / "profile.toml"), "--report", str(pdf)])
+    assert code == 1 and pdf.stat().st_size > 10_000
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Pages:" in info.stdout
+    assert "HX2026003" in capsys.readouterr().out
