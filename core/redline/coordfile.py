@@ -23,7 +23,14 @@ from ..geodesy.crs_catalog import (
     zone_from_prefixed_easting,
 )
 from ..textfiles import decode_bytes
-from .model import BoundaryPoint, Parcel, Ring, build_geometry, rings_from_geometry
+from .model import (
+    BoundaryPoint,
+    Parcel,
+    Ring,
+    build_geometry,
+    numbered_rings,
+    rings_from_geometry,
+)
 
 ATTRIBUTE_SECTION = "[属性描述]"
 COORDINATE_SECTION = "[地块坐标]"
@@ -253,14 +260,9 @@ def format_coordinate_file(doc: CoordinateDocument) -> str:
         attrs.setdefault("记录图形属性", "面")
         keys = PARCEL_FIELDS + [k for k in attrs if k not in PARCEL_FIELDS]
         out.append(",".join(attrs.get(k, "") for k in keys) + ",@")
-        n = 0
-        for ring_no, ring in enumerate(rings, start=1):
-            first = n + 1
-            for e, north in ring:
-                n += 1
-                out.append(f"J{n},{ring_no},{_fmt(north, decimals)},{_fmt(e, decimals)}")
-            e, north = ring[0]
-            out.append(f"J{first},{ring_no},{_fmt(north, decimals)},{_fmt(e, decimals)}")
+        for ring_no, named in enumerate(numbered_rings(rings), start=1):
+            for j, e, north in [*named, named[0]]:  # closed: the first point again
+                out.append(f"{j},{ring_no},{_fmt(north, decimals)},{_fmt(e, decimals)}")
     return "\r\n".join(out) + "\r\n"
 
 

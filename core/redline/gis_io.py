@@ -15,7 +15,14 @@ from shapely.geometry import mapping, shape
 from ..atomic import atomic_path
 from ..errors import RedlineError, RedlineFormatError
 from ..textfiles import shapefile_encoding
-from .model import BoundaryPoint, Parcel, Ring, build_geometry, rings_from_geometry
+from .model import (
+    BoundaryPoint,
+    Parcel,
+    Ring,
+    build_geometry,
+    numbered_rings,
+    rings_from_geometry,
+)
 
 DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 NUMBER_FIELDS = ("地块编号", "DKBH", "number", "NUMBER", "BH", "id", "ID")
@@ -30,19 +37,22 @@ def _first(props: dict, keys) -> str:
     return ""
 
 
+def parcel_from_rings(number: str, name: str, rings: list[list[tuple[float, float]]],
+                      attributes: dict | None = None,
+                      declared_area_ha: float | None = None) -> Parcel:
+    """A parcel from rings given easting first; points J1…, holes and parts from geometry."""
+    out = [Ring(ring_no, [BoundaryPoint(j, e, north) for j, e, north in named])
+           for ring_no, named in enumerate(numbered_rings(rings), start=1)]
+    p = Parcel(number, name, out, dict(attributes or {}), declared_area_ha)
+    build_geometry(p)
+    return p
+
+
 def parcel_from_geometry(number: str, name: str, geom, attributes: dict | None = None,
                          declared_area_ha: float | None = None) -> Parcel:
     """A parcel whose rings come from a polygon (shell then holes, part by part)."""
-    rings, n = [], 0
-    for ring_no, xy in enumerate(rings_from_geometry(geom), start=1):
-        pts = []
-        for e, north in xy:
-            n += 1
-            pts.append(BoundaryPoint(f"J{n}", e, north))
-        rings.append(Ring(ring_no, pts))
-    p = Parcel(number, name, rings, dict(attributes or {}), declared_area_ha)
-    build_geometry(p)
-    return p
+    return parcel_from_rings(number, name, rings_from_geometry(geom), attributes,
+                             declared_area_ha)
 
 
 def read_gis_parcels(path: str | Path, layer: str | None = None) -> tuple[list[Parcel], CRS | None]:
@@ -97,19 +107,8 @@ def read_dxf_parcels(path: Path) -> list[Parcel]:
     if not by_layer:
         raise RedlineFormatError(path, None, "no closed polyline in the DXF: draw the red line "
                                  "as closed LWPOLYLINEs")
-    parcels = []
-    for layer, rings in by_layer.items():
-        n, out = 0, []
-        for ring_no, xy in enumerate(rings, start=1):
-            pts = []
-            for x, y in xy:
-                n += 1
-                pts.append(BoundaryPoint(f"J{n}", x, y))
-            out.append(Ring(ring_no, pts))
-        p = Parcel(layer, layer, out, {"layer": layer})
-        build_geometry(p)
-        parcels.append(p)
-    return parcels
+    return [parcel_from_rings(layer, layer, rings, {"layer": layer})
+            for layer, rings in by_layer.items()]
 
 
 def read_gis_coordinates(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
@@ -185,11 +184,10 @@ def write_dxf_parcels(parcels: list[Parcel], path: Path) -> None:
         layer = (p.number or "redline").replace("/", "_")
         if layer not in doc.layers:
             doc.layers.add(layer, color=1)
-        n = 0
-        for xy in rings_from_geometry(p.geometry):
-            msp.add_lwpolyline(xy, close=True, dxfattribs={"layer": layer})
-            for x, y in xy:
-                n += 1
-                msp.add_text(f"J{n}", height=1.0, dxfattribs={"layer": layer}).set_placement((x, y))
+        for named in numbered_rings(rings_from_geometry(p.geometry)):
+            msp.add_lwpolyline([(x, y) for _j, x, y in named], close=True,
+                               dxfattribs={"layer": layer})
+            for j, x, y in named:
+                msp.add_text(j, height=1.0, dxfattribs={"layer": layer}).set_placement((x, y))
     with atomic_path(path) as tmp:
         doc.saveas(tmp)

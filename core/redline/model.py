@@ -109,6 +109,20 @@ def _signed_area(xy: list[tuple[float, float]]) -> float:
     return s / 2.0
 
 
+def numbered_rings(rings: list[list[tuple[float, float]]]
+                   ) -> list[list[tuple[str, float, float]]]:
+    """Boundary points named J1, J2 … running on across the rings of one parcel, as the
+    coordinate file, the DXF and the boundary-point table number them (no closing repeat)."""
+    out, n = [], 0
+    for ring in rings:
+        named = []
+        for e, north in ring:
+            n += 1
+            named.append((f"J{n}", e, north))
+        out.append(named)
+    return out
+
+
 def rings_from_geometry(geom) -> list[list[tuple[float, float]]]:
     """Shell then its holes, part by part: the order the coordinate file numbers rings in."""
     out = []

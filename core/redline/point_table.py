@@ -8,23 +8,19 @@ import math
 from pathlib import Path
 
 from ..atomic import write_text_atomic
-from .model import Parcel, rings_from_geometry
+from .model import Parcel, numbered_rings, rings_from_geometry
 
 
 def point_rows(parcel: Parcel) -> list[dict]:
     """Rows in the file's J1… order, each ring closed; edge length to the next point (m)."""
-    rows, n = [], 0
-    for ring_no, ring in enumerate(rings_from_geometry(parcel.geometry), start=1):
-        first = n + 1
-        closed = ring + ring[:1]
-        for i, (e, north) in enumerate(closed):
-            is_closing = i == len(ring)
-            name = f"J{first}" if is_closing else f"J{n + 1}"
-            if not is_closing:
-                n += 1
+    rows = []
+    for ring_no, named in enumerate(numbered_rings(rings_from_geometry(parcel.geometry)),
+                                    start=1):
+        closed = [*named, named[0]]
+        for i, (name, e, north) in enumerate(closed):
             edge = None
-            if i < len(ring):
-                e2, n2 = closed[i + 1]
+            if i < len(named):
+                _j, e2, n2 = closed[i + 1]
                 edge = math.hypot(e2 - e, n2 - north)
             rows.append({"parcel": parcel.number, "ring": ring_no, "point": name,
                          "x_northing": north, "y_easting": e, "edge_m": edge})
