@@ -9,10 +9,10 @@ from pathlib import Path
 from qgis.core import QgsMessageLog, QgsProject, QgsTask
 
 from ..core.atomic import write_text_atomic
-from ..core.check.engine import CheckParcel, check_crs_for, prepare_layer, run_check
+from ..core.check.engine import CheckParcel
 from ..core.check.profile import load_profile
 from ..core.check.report_html import write_html
-from ..core.check.sources import OgrSource
+from ..core.check.run import check_with_profile
 
 LOG = "RedLine Approval"
 
@@ -37,15 +37,10 @@ class CheckTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            profile = load_profile(self.profile_path)
-            crs = check_crs_for(self.crs)
-            sources = [OgrSource(spec) for spec in profile.layers]
-            layers = [prepare_layer(s.spec, s, crs) for s in sources]
-            self.result = run_check(self.parcels, crs, layers, profile,
-                                    progress=lambda pct, _w: self.setProgress(pct),
-                                    is_canceled=self.isCanceled)
-            for s in sources:
-                s.close()
+            self.result = check_with_profile(self.parcels, self.crs,
+                                             load_profile(self.profile_path),
+                                             progress=lambda pct, _w: self.setProgress(pct),
+                                             is_canceled=self.isCanceled)
             if self.isCanceled():
                 return False
             self.out_dir.mkdir(parents=True, exist_ok=True)
