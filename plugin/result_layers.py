@@ -16,6 +16,7 @@ from ..core.check.results import CheckResult
 from ..core.redline.gis_io import parcel_from_geometry
 from ..core.redline.point_table import point_rows
 from ..processing_algorithms.qgis_bridge import to_qgs
+from ..processing_algorithms.qgis_sources import LAYER_PREFIX, layer_for
 from .resources import style_path
 
 
@@ -26,11 +27,11 @@ def apply_style(layer: QgsVectorLayer, name: str) -> None:
 
 
 def control_layer(spec: LayerSpec) -> QgsVectorLayer:
-    uri = spec.path if not spec.layer else f"{spec.path}|layername={spec.layer}"
-    provider = "postgres" if spec.path.startswith(("dbname=", "service=")) else "ogr"
-    layer = QgsVectorLayer(uri, spec.name, provider)
-    if not layer.isValid():
-        raise RuntimeError(f"cannot open control layer {spec.name!r}: {spec.path}")
+    """A styled layer of its own for a report's map (a copy when the profile names a layer of
+    the open project, which stays untouched)."""
+    layer = layer_for(spec)
+    if spec.path.startswith(LAYER_PREFIX):
+        layer = layer.clone()
     if spec.role != "overlay":
         apply_style(layer, spec.role)
     return layer

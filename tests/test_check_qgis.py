@@ -81,7 +81,9 @@ def test_qgis_layer_sources(provider, county_dir, tmp_path):
         "INPUT": str(county_dir / "redlines.txt"), "OUTPUT": "memory:"})["OUTPUT"]
     res = processing.run("redline:compliancecheck", {
         "PARCELS": parcels, "ID_FIELD": "number", "PROFILE": str(profile),
-        "OUTPUT": "memory:", "JSON": str(tmp_path / "r.json")})
+        "OUTPUT": "memory:", "JSON": str(tmp_path / "r.json"), "PDF": str(tmp_path / "r.pdf")})
+    assert (tmp_path / "r.pdf").stat().st_size > 10_000  # the report draws the project layer too
+    assert QgsProject.instance().mapLayer(layer.id()) is layer
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["parcels"][2]["layers"][0]["overlap_m2"] == pytest.approx(2018.03, abs=0.01)
     assert res["CONFLICTS"] == 1
