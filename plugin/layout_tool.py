@@ -4,6 +4,7 @@ title block), opened in QGIS's layout designer for the reviewer to adjust."""
 
 from __future__ import annotations
 
+import shapely
 from qgis.core import (
     QgsLayoutItemHtml,
     QgsLayoutItemLabel,
@@ -11,12 +12,12 @@ from qgis.core import (
     QgsPrintLayout,
     QgsProject,
     QgsReadWriteContext,
-    QgsRectangle,
 )
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.check.report_html import CSS, points_table_html
 from ..core.check.results import ParcelResult
+from .report_layout import frame_parcels
 from .resources import PLUGIN_DIR
 
 TEMPLATE = PLUGIN_DIR / "layouts" / "approval_map.qpt"
@@ -43,14 +44,8 @@ def case_layout(project: QgsProject, case: dict, parcels, crs, layers) -> QgsPri
         m.setCrs(crs)
         m.setLayers(layers)
         m.setKeepLayerSet(True)
-        bounds = [p.geometry.bounds for p in parcels]
-        if bounds:
-            x0, y0 = min(b[0] for b in bounds), min(b[1] for b in bounds)
-            x1, y1 = max(b[2] for b in bounds), max(b[3] for b in bounds)
-            span = max(x1 - x0, y1 - y0) * 0.65 or 50.0
-            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-            ratio = m.rect().width() / m.rect().height()
-            m.setExtent(QgsRectangle(cx - span * ratio, cy - span, cx + span * ratio, cy + span))
+        if parcels:
+            frame_parcels(m, shapely.union_all([p.geometry for p in parcels]).bounds)
     for frame_owner in layout.multiFrames():
         if isinstance(frame_owner, QgsLayoutItemHtml):
             body = "".join(points_table_html(ParcelResult(f"{case['number']} {p.number}", p.name,

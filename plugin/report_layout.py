@@ -82,6 +82,19 @@ def _html(layout, html: str, rect: tuple[float, float, float, float], page: int,
     return item
 
 
+def frame_parcels(map_item: QgsLayoutItemMap, bounds: tuple[float, float, float, float]
+                  ) -> float:
+    """Centre the map on ``bounds`` with a margin, keeping the item's aspect; returns the half
+    height of the extent (map units)."""
+    minx, miny, maxx, maxy = bounds
+    span = max(maxx - minx, maxy - miny) * 0.65 or 50.0
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    half_w = span * map_item.rect().width() / map_item.rect().height()
+    # setExtent, not zoomToExtent: the latter needs a non-empty extent to start from
+    map_item.setExtent(QgsRectangle(cx - half_w, cy - span, cx + half_w, cy + span))
+    return span
+
+
 def coordinate_grid(map_item: QgsLayoutItemMap, interval: float, cross: bool = False):
     """Coordinates along the left and bottom of the map (plain lines, or crosses)."""
     grid = map_item.grid()
@@ -138,12 +151,7 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
         m.setCrs(red.crs())
         m.setLayers(layers)
         m.setKeepLayerSet(True)
-        minx, miny, maxx, maxy = parcel.geometry.bounds
-        span = max(maxx - minx, maxy - miny) * 0.65 or 50.0
-        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-        # setExtent, not zoomToExtent: the latter needs a non-empty extent to start from
-        half_w = span * MAP_W / MAP_H
-        m.setExtent(QgsRectangle(cx - half_w, cy - span, cx + half_w, cy + span))
+        span = frame_parcels(m, parcel.geometry.bounds)
         m.setFrameEnabled(True)
         coordinate_grid(m, nice_step(span / 2))
         bar = scale_bar(layout, m)
