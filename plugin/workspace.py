@@ -164,10 +164,7 @@ class Workspace(QObject):
                                       p.declared_area_ha * 10_000 if p.declared_area_ha else None)
                    for p in source.parcels]
         self.store.set_parcels(number, parcels)
-        self.refresh()
-        self.show_findings(findings)
-        self.parcelsChanged.emit(number)
-        self.select_case(number)
+        self._parcels_stored(number, findings, zoom=True)
         return findings
 
     def add_drawn_parcel(self, number: str, geometry_canvas: QgsGeometry) -> None:
@@ -178,10 +175,13 @@ class Workspace(QObject):
         new = self.store.measure(str(len(existing) + 1), "", shapely_geom, None)
         self.store.set_parcels(number, [*existing, new])
         findings = validate_parcels([_as_parcel(new)], self.store.crs)
+        self._parcels_stored(number, findings, zoom=False)
+
+    def _parcels_stored(self, number: str, findings, zoom: bool) -> None:
         self.refresh()
         self.show_findings(findings)
         self.parcelsChanged.emit(number)
-        self.select_case(number, zoom=False)
+        self.select_case(number, zoom=zoom)
 
     def _geometries_committed(self, _layer_id, changed: dict) -> None:
         """An edit saved on the map: areas measured again and the red line queued."""

@@ -293,8 +293,7 @@ class LocalStore:
             for p in parcels:
                 self._insert_parcel(conn, case_number, p)
             self._write_case(conn, {**case, "dirty": 1})
-            self._queue(conn, case_number, "parcels", case["version"],
-                        {"parcels": [p.to_api(f"EPSG:{self.epsg}") for p in parcels]})
+            self._queue_parcels(conn, case_number, case["version"], parcels)
 
     def update_parcel_geometry(self, fid: int, geom) -> StoredParcel:
         """After an edit saved on the map (QGIS wrote the geometry): areas measured again and
@@ -314,11 +313,16 @@ class LocalStore:
                           updated.ellipsoidal_area_m2, int(updated.valid), fid))
             self._write_case(conn, {**case, "dirty": 1})
             parcels = self.parcels(row["case_number"])
-            self._queue(conn, row["case_number"], "parcels", case["version"],
-                        {"parcels": [p.to_api(f"EPSG:{self.epsg}") for p in parcels]})
+            self._queue_parcels(conn, row["case_number"], case["version"], parcels)
         return updated
 
     # --- outbox and sync state -----------------------------------------------------------------
+    def _queue_parcels(self, conn, case_number: str, version: int,
+                       parcels: list[StoredParcel]) -> None:
+        """The case's whole red line, as the server's PUT …/parcels replaces it."""
+        self._queue(conn, case_number, "parcels", version,
+                    {"parcels": [p.to_api(f"EPSG:{self.epsg}") for p in parcels]})
+
     def _queue(self, conn, case_number: str, kind: str, base_version: int, payload: dict) -> None:
         import datetime as dt
 
