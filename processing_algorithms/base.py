@@ -38,6 +38,18 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
         raise NotImplementedError
 
 
+def report_language() -> str:
+    """The language of reports written by an algorithm: QGIS's locale, Chinese by default."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QLocale
+
+    from ..core.i18n import language
+
+    override = QgsSettings().value("locale/overrideFlag", False, type=bool)
+    name = QgsSettings().value("locale/userLocale", "") if override else ""
+    return language(name or QLocale.system().name())
+
+
 def crs_text(crs) -> str | None:
     """A QgsCoordinateReferenceSystem as the text ``core`` parses (None when invalid)."""
     if crs is None or not crs.isValid():

@@ -75,12 +75,16 @@ class ParameterSet:
     model: Model
     source: str
     target: str
+    # where the parameters were fitted: {"crs", "hull_en": [[e, n], ...], "span_m"}
+    extent: dict | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self.model)
         d["model"] = self.model.model
         d["source"] = self.source
         d["target"] = self.target
+        if self.extent is not None:
+            d["extent"] = self.extent
         return d
 
 
@@ -127,7 +131,21 @@ def parameters_from_dict(data: dict[str, Any], where: str = "parameters") -> Par
             )
         values = {k: _number(data, k, where) for k in _REQUIRED["bursa_wolf"][:-1] if k in data}
         m = BursaWolf(**values, convention=convention)
-    return ParameterSet(m, data["source"], data["target"])
+    return ParameterSet(m, data["source"], data["target"], _extent(data.get("extent"), where))
+
+
+def _extent(value: Any, where: str) -> dict | None:
+    if value is None:
+        return None
+    hull = value.get("hull_en") if isinstance(value, dict) else None
+    ok = (isinstance(hull, list) and hull and isinstance(value.get("crs"), str)
+          and all(isinstance(p, list) and len(p) == 2
+                  and all(isinstance(c, int | float) and math.isfinite(c) for c in p)
+                  for p in hull))
+    if not ok:
+        raise ParameterError(f"{where}: 'extent' must be {{\"crs\": ..., \"hull_en\": "
+                             "[[easting, northing], ...]}} as written by redline fit")
+    return value
 
 
 def load_parameters(path: str | Path) -> ParameterSet:
