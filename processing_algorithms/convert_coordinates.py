@@ -34,17 +34,20 @@ class ConvertCoordinates(RedlineAlgorithm):
             "Converts a point CSV (id,x,y: x northing), a ministry coordinate file, a GeoPackage, "
             "Shapefile, GeoJSON or DXF into another CRS. Between Beijing 1954 / Xian 1980 and "
             "CGCS2000 a parameter file (7- or 4-parameter, from 'Fit transformation parameters') "
-            "is required. Attributes and encodings are kept; edges are densified where they "
-            "would bend more than the tolerance.")
+            "is required; its source and target CRSs are used unless given here. Layers are "
+            "converted in bulk through GDAL; attributes and encodings are kept; edges are "
+            "densified where they would bend more than the tolerance. Warns when data lie well "
+            "outside the area the parameters were fitted on.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(self.INPUT, self.tr("Input file")))
         self.addParameter(QgsProcessingParameterCrs(
             self.SOURCE, self.tr("Source CRS (empty: the file's own)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
-            self.AUTO, self.tr("Target: the CGCS2000 3-degree zone of the data"), True))
+            self.AUTO, self.tr("Target: the CGCS2000 3-degree zone of the data"), False))
         self.addParameter(QgsProcessingParameterCrs(
-            self.TARGET, self.tr("Target CRS (when not automatic)"), "EPSG:4526", optional=True))
+            self.TARGET, self.tr("Target CRS (empty: the parameter file's, else automatic)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterFile(
             self.PARAMS, self.tr("Parameter file (JSON)"), extension="json", optional=True))
         self.addParameter(QgsProcessingParameterNumber(
@@ -58,6 +61,7 @@ class ConvertCoordinates(RedlineAlgorithm):
     def run_core(self, parameters, context, feedback) -> dict:
         source = crs_text(self.parameterAsCrs(parameters, self.SOURCE, context))
         auto = self.parameterAsBool(parameters, self.AUTO, context)
+        # no target: the parameter file's, else the CGCS2000 zone of the data (core decides)
         target = "auto-3deg" if auto else crs_text(
             self.parameterAsCrs(parameters, self.TARGET, context))
         params_path = self.parameterAsFile(parameters, self.PARAMS, context)
@@ -65,6 +69,14 @@ class ConvertCoordinates(RedlineAlgorithm):
         in_path = Path(self.parameterAsFile(parameters, self.INPUT, context))
         out_path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         tol = self.parameterAsDouble(parameters, self.BEND, context) or None
-        crs, count = convert_file(in_path, out_path, target or "auto-3deg", source, params, tol)
-        feedback.pushInfo(self.tr("{n} features/points written in {crs}").format(n=count, crs=crs))
-        return {self.OUTPUT: out_path, "TARGET_CRS": crs, "COUNT": count}
+        def progress(percent: float, _what: str) -> bool:
+            feedback.setProgress(percent)
+            return not feedback.isCanceled()
+
+        result = convert_file(in_path, out_path, target, source, params, tol, progress)
+        feedback.pushInfo(self.tr("{n} features/points written in {crs}").format(
+            n=result.count, crs=result.target))
+        for warning in result.warnings():
+            feedback.pushWarning(warning)
+        return {self.OUTPUT: out_path, "TARGET_CRS": result.target, "COUNT": result.count,
+                "OUTSIDE_EXTENT": result.outside_extent}

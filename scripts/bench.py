@@ -143,6 +143,9 @@ def main() -> int:
               f"| read a coordinate file of {n:,} boundary points (100 parcels) | {t:.3f} s | < 1 s |"]
     lines.append(f"| ellipsoidal area of a 78 km² parcel (5 m densification) | {bench_area():.3f} s | |")
     lines += bench_check()
+    from .bench_convert import bench_lines as convert_lines
+
+    lines += convert_lines()
     from .bench_server import bench_lines
     from .bench_sync import bench_pull
 

@@ -34,8 +34,8 @@ def _shapefile(tmp_path, encoding="GBK"):
 def test_shapefile_with_gbk_keeps_attributes_encoding_and_writes_crs(tmp_path, params_file):
     src = _shapefile(tmp_path)
     out = tmp_path / "out" / "cgcs.shp"
-    crs, count = convert_file(src, out, "auto-3deg", None, load_parameters(params_file))
-    assert crs == "EPSG:4526" and count == 1
+    result = convert_file(src, out, "auto-3deg", None, load_parameters(params_file))
+    assert result.target == "EPSG:4526" and result.count == 1
     assert out.with_suffix(".cpg").read_text().strip().upper() in ("GBK", "936", "CP936")
     with fiona.open(out, encoding="GBK") as f:
         feat = next(iter(f))
@@ -135,8 +135,8 @@ def test_folder_with_progress(tmp_path, county, params_file):
 def test_coordinate_file_and_dxf_conversion(tmp_path, county, params_file):
     params = load_parameters(params_file)
     out = tmp_path / "rl39.txt"
-    crs, count = convert_file(county["redlines"], out, "EPSG:4527")
-    assert crs == "EPSG:4527" and count == 3
+    result = convert_file(county["redlines"], out, "EPSG:4527")
+    assert result.target == "EPSG:4527" and result.count == 3
     text = out.read_bytes().decode("gbk")
     assert "带号=39" in text and "工业园一期" in text
     from redline_approval.core.redline.io import read_parcels, write_parcels
@@ -144,8 +144,8 @@ def test_coordinate_file_and_dxf_conversion(tmp_path, county, params_file):
     src = read_parcels(county["redlines"])
     dxf = tmp_path / "rl.dxf"
     write_parcels(src, dxf)
-    crs, count = convert_file(dxf, tmp_path / "rl_out.dxf", "EPSG:4526", "EPSG:2362", params)
-    assert count > 3
+    result = convert_file(dxf, tmp_path / "rl_out.dxf", "EPSG:4526", "EPSG:2362", params)
+    assert result.count > 3
     with pytest.raises(RedlineError, match="no CRS"):
         convert_file(dxf, tmp_path / "x.dxf", "EPSG:4527")
 

@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS
 
 from ..errors import CrsError
-from ..geodesy.convert_files import transform_geometry
+from ..geodesy.bending import transform_geometry
 from ..geodesy.crs_catalog import lookup_epsg
 from ..geodesy.params import load_parameters
 from ..geodesy.transforms import CoordinateTransform, datum_key, make_transform

@@ -15,9 +15,9 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import RedlineError, RedlineFormatError
-from .convert_files import densify_bending, resolve_target
+from .bending import densify_bending
 from .params import ParameterSet
-from .transforms import check_zone, make_transform, parse_crs
+from .transforms import check_zone, choose_crs, make_transform, resolve_target
 
 POINT_ENTITIES = {"LWPOLYLINE", "POLYLINE", "LINE", "POINT", "TEXT", "MTEXT"}
 
@@ -71,7 +71,7 @@ def _densified(ct, e, xy: np.ndarray, tol: float | None) -> np.ndarray | None:
     return dense[:-1] if closed else dense
 
 
-def convert_dxf(in_path: Path, out_path: Path, target: str, source: str,
+def convert_dxf(in_path: Path, out_path: Path, target: str | None, source: str | None,
                 params: ParameterSet | None, bend_tolerance_m: float | None) -> tuple[str, int]:
     try:
         doc = ezdxf.readfile(in_path)
@@ -86,7 +86,7 @@ def convert_dxf(in_path: Path, out_path: Path, target: str, source: str,
             f"{unsupported[0].dxf.handle}): explode them to polylines in CAD first")
     lists = [_points(e) for e in entities]
     flat = np.array([p for pts in lists for p in pts], dtype=float).reshape(-1, 2)
-    src_crs = parse_crs(source)
+    src_crs, target = choose_crs(None, source, target, params, f"{in_path} (a DXF)")
     problem = check_zone(src_crs, flat[:, 0], flat[:, 1])
     if problem:
         i, message = problem

@@ -4,6 +4,7 @@ and common-point pairs ``id,x1,y1,x2,y2[,h1,h2]``."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 from dataclasses import dataclass
@@ -57,56 +58,96 @@ def _columns(path, header: list[str], wanted: list[str]) -> list[int]:
     return [header.index(w) for w in wanted]
 
 
+def _numbers(path, rows: list[list[str]], lines: list[int], column: int, name: str) -> np.ndarray:
+    """One column as floats in one numpy call; the row-by-row parse only to name a bad line."""
+    values = [r[column] for r in rows]
+    try:
+        out = np.array(values, dtype=float)
+        if np.isfinite(out).all():
+            return out
+    except ValueError:
+        pass
+    for line, v in zip(lines, values, strict=True):
+        _float(path, line, name, v)
+    raise AssertionError("unreachable: a bad value was not found")  # pragma: no cover
+
+
+def _split_lines(text: str) -> tuple[list[int], list[list[str]]]:
+    """(1-based line numbers, cells) of the non-blank lines. The cyclic garbage collector is
+    paused: a million small lists would set it off hundreds of times for nothing."""
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        all_lines = text.splitlines()
+        numbers = [i + 1 for i, ln in enumerate(all_lines) if ln.strip(", \t")]
+        kept = [all_lines[i - 1] for i in numbers]
+        if '"' in text:
+            cells = list(csv.reader(kept))
+        else:  # no quoting: a plain split is the same and several times faster
+            cells = [ln.split(",") for ln in kept]
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return numbers, cells
+
+
 def read_points(path: str | Path) -> PointTable:
-    header, rows = _rows(path)
+    """A point list, parsed column-wise (a 1 000 000-point file reads in about two seconds)."""
+    text, _enc = read_text(path)
+    numbers, cells = _split_lines(text)
+    if not cells:
+        raise RedlineFormatError(path, None, "the file is empty: expected a header id,x,y")
+    header = [h.strip().lower() for h in cells[0]]
     geographic = "lon" in header and "lat" in header
     names = ["id", "lon", "lat"] if geographic else ["id", "x", "y"]
     idx = _columns(path, header, names)
     ih = header.index("h") if "h" in header else None
-    ids, a, b, hs, lines = [], [], [], [], []
-    seen: dict[str, int] = {}
-    for line, r in rows:
-        if len(r) < len(header):
-            raise RedlineFormatError(path, line, f"expected {len(header)} values, got {len(r)}")
-        pid = r[idx[0]]
-        if pid in seen:
-            raise RedlineFormatError(path, line, f"point id {pid!r} repeats line {seen[pid]}")
-        seen[pid] = line
-        ids.append(pid)
-        a.append(_float(path, line, names[1], r[idx[1]]))
-        b.append(_float(path, line, names[2], r[idx[2]]))
-        if ih is not None:
-            hs.append(_float(path, line, "h", r[ih]))
-        lines.append(line)
-    if not ids:
+    lines, rows = numbers[1:], cells[1:]
+    if not rows:
         raise RedlineFormatError(path, None, "the file has a header but no points")
-    first, second = np.array(a), np.array(b)
+    width = len(header)
+    short = next((i for i, r in enumerate(rows) if len(r) < width), None)
+    if short is not None:
+        raise RedlineFormatError(path, lines[short],
+                                 f"expected {width} values, got {len(rows[short])}")
+    ids = [r[idx[0]].strip() for r in rows]
+    if len(set(ids)) != len(ids):
+        seen: dict[str, int] = {}
+        for line, pid in zip(lines, ids, strict=True):
+            if pid in seen:
+                raise RedlineFormatError(path, line, f"point id {pid!r} repeats line {seen[pid]}")
+            seen[pid] = line
+    first = _numbers(path, rows, lines, idx[1], names[1])
+    second = _numbers(path, rows, lines, idx[2], names[2])
+    hs = _numbers(path, rows, lines, ih, "h") if ih is not None else None
     # geographic files hold lon, lat (easting-first); plane files hold x northing, y easting
     easting, northing = (first, second) if geographic else (second, first)
-    return PointTable(ids, easting, northing, np.array(hs) if ih is not None else None,
-                      geographic, lines)
+    return PointTable(ids, easting, northing, hs, geographic, lines)
 
 
 def write_points(path: str | Path, table: PointTable, decimals: int | None = None) -> None:
     geographic = table.geographic
     if decimals is None:
         decimals = 9 if geographic else 4
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
     head = ["id", "lon", "lat"] if geographic else ["id", "x", "y"]
     if table.h is not None:
         head.append("h")
-    w.writerow(head)
+    cols = ([table.easting, table.northing] if geographic else [table.northing, table.easting])
     fmt = f"{{:.{decimals}f}}"
-    for i, pid in enumerate(table.ids):
-        if geographic:
-            row = [pid, fmt.format(table.easting[i]), fmt.format(table.northing[i])]
-        else:
-            row = [pid, fmt.format(table.northing[i]), fmt.format(table.easting[i])]
-        if table.h is not None:
-            row.append(f"{table.h[i]:.4f}")
-        w.writerow(row)
-    write_text_atomic(path, out.getvalue())
+    text_cols = [[fmt.format(v) for v in c.tolist()] for c in cols]
+    if table.h is not None:
+        text_cols.append([f"{v:.4f}" for v in table.h.tolist()])
+    joined = "".join(table.ids)
+    if any(ch in joined for ch in ',"\r\n'):
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(head)
+        w.writerows(zip(table.ids, *text_cols, strict=True))
+        text = out.getvalue()
+    else:  # nothing to quote: join directly
+        body = [",".join(row) for row in zip(table.ids, *text_cols, strict=True)]
+        text = ",".join(head) + "\n" + "\n".join(body) + "\n"
+    write_text_atomic(path, text)
 
 
 @dataclass

@@ -189,3 +189,42 @@ def check_zone(crs: CRS, easting: np.ndarray, northing: np.ndarray) -> tuple[int
             hint = "expected an easting without zone prefix (100 000 … 900 000 m)"
         return i, f"easting {e[i]:.3f} is outside {member.describe()}: {hint}"
     return None
+
+
+def resolve_target(target: str, source: CRS, params: ParameterSet | None,
+                   easting: np.ndarray, northing: np.ndarray) -> CRS:
+    """``auto-3deg`` picks the CGCS2000 3° zone (prefixed) of the data; else parse the CRS."""
+    if target.strip().lower() != "auto-3deg":
+        return parse_crs(target)
+    to_geo = make_transform(source, CGCS2000, params)
+    lon, _lat = to_geo.transform(easting, northing)
+    return auto_3deg_target(lon)
+
+
+def choose_crs(file_crs: CRS | None, source: str | None, target: str | None,
+               params: ParameterSet | None, where: str) -> tuple[CRS, str]:
+    """(source CRS, target) of a conversion. Source: ``source`` given, else the file's own CRS,
+    else the parameter file's. Target: ``target`` given, else the parameter file's, else
+    ``auto-3deg``. A CRS on another datum than the parameters' is an error, not a guess."""
+    if source:
+        src, origin = parse_crs(source), "the source CRS given"
+    elif file_crs is not None:
+        src, origin = file_crs, "its own CRS"
+    elif params is not None:
+        src, origin = parse_crs(params.source), "the parameter file's source"
+    else:
+        raise CrsError(f"{where} carries no CRS: pass --source, or a parameter file that names "
+                       "its source")
+    tgt = target or (params.target if params is not None else "auto-3deg")
+    if params is not None:
+        p_src, p_dst = parse_crs(params.source), parse_crs(params.target)
+        if datum_key(src) != datum_key(p_src):
+            raise CrsError(
+                f"{where}: {origin} is {src.name}, but the parameters convert from "
+                f"{p_src.name} ({datum_key(p_src)} datum): use parameters fitted for "
+                f"{datum_key(src)}, or give the right --source")
+        if tgt.strip().lower() != "auto-3deg" and datum_key(parse_crs(tgt)) != datum_key(p_dst):
+            raise CrsError(
+                f"{where}: the target {parse_crs(tgt).name} is not on the datum the parameters "
+                f"lead to ({p_dst.name}): leave --target out to use the parameter file's")
+    return src, tgt

@@ -7,17 +7,18 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import RedlineFormatError
-from ..geodesy.convert_files import resolve_target, transform_geometry
+from ..geodesy.bending import transform_geometry
 from ..geodesy.params import ParameterSet
-from ..geodesy.transforms import check_zone, make_transform, parse_crs
+from ..geodesy.transforms import check_zone, choose_crs, make_transform, parse_crs, resolve_target
 from .gis_io import parcel_from_geometry
 from .io import RedlineSource, read_parcels, write_parcels
 
 
-def convert_coordinate_file(in_path: Path, out_path: Path, target: str, source: str | None,
+def convert_coordinate_file(in_path: Path, out_path: Path, target: str | None, source: str | None,
                             params: ParameterSet | None, bend_tolerance_m: float | None
                             ) -> tuple[str, int]:
     src = read_parcels(in_path, source)
+    _src_crs, target = choose_crs(src.crs, source, target, params, str(in_path))
     pts = [pt for p in src.parcels for r in p.rings for pt in r.points]
     e = np.array([pt.easting for pt in pts])
     n = np.array([pt.northing for pt in pts])
