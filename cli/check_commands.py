@@ -6,10 +6,6 @@ import argparse
 import json
 import sys
 
-from ..core.atomic import write_text_atomic
-from ..core.check.report_html import write_html
-from ..core.check.run import check_files
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="compliance check of red lines against control layers; "
@@ -31,11 +27,16 @@ def _progress(percent: float, what: str) -> None:
 
 
 def cmd_check(args) -> int:
+    from ..core.atomic import write_text_atomic
+    from ..core.check.run import check_files
+
     result = check_files(args.parcels, args.profile, args.use, progress=_progress)
     if args.json_out:
         write_text_atomic(args.json_out, json.dumps(result.to_dict(), ensure_ascii=False,
                                                     indent=2) + "\n")
     if args.html:
+        from ..core.check.report_html import write_html
+
         write_html(result, args.html)
     if args.report:
         from ..plugin.report_pdf import write_pdf_headless

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from ..core.errors import CrsError
-from ..core.redline.area import adjusted_hectares, parcel_area
-from ..core.redline.io import RedlineSource, read_parcels, write_parcels
-from ..core.redline.point_table import write_point_table_csv
-from ..core.redline.validate import has_errors, repair, validate_parcels
+
+if TYPE_CHECKING:
+    from ..core.redline.io import RedlineSource
+
+# core modules are imported in the commands so that `redline --help` and every other command
+# start without loading the GIS and DXF libraries
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _read(args) -> RedlineSource:
+    from ..core.redline.io import read_parcels
+
     crs = getattr(args, "crs", None)
     zone = getattr(args, "zone", None)
     if zone and not crs:
@@ -69,6 +74,8 @@ def _need_crs(source: RedlineSource, what: str):
 
 
 def cmd_convert_format(args) -> int:
+    from ..core.redline.io import write_parcels
+
     source = _read(args)
     write_parcels(source, args.output, getattr(args, "encoding", "gbk"))
     print(f"{args.output}: {len(source.parcels)} parcel(s)")
@@ -76,6 +83,8 @@ def cmd_convert_format(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    from ..core.redline.validate import has_errors, validate_parcels
+
     source = _read(args)
     findings = validate_parcels(source.parcels, source.crs)
     if args.json:
@@ -96,6 +105,8 @@ def cmd_validate(args) -> int:
 
 def _repair(source: RedlineSource, out: str) -> int:
     from ..core.redline.gis_io import parcel_from_geometry
+    from ..core.redline.io import RedlineSource, write_parcels
+    from ..core.redline.validate import has_errors, repair, validate_parcels
 
     repaired = []
     for p in source.parcels:
@@ -111,6 +122,8 @@ def _repair(source: RedlineSource, out: str) -> int:
 
 
 def cmd_area(args) -> int:
+    from ..core.redline.area import adjusted_hectares, parcel_area
+
     source = _read(args)
     crs = _need_crs(source, "areas")
     areas = [parcel_area(p.number, p.name, p.geometry, crs) for p in source.parcels]
@@ -131,6 +144,8 @@ def cmd_area(args) -> int:
 
 
 def cmd_points(args) -> int:
+    from ..core.redline.point_table import write_point_table_csv
+
     source = _read(args)
     write_point_table_csv(source.parcels, args.output)
     print(f"{args.output}: boundary points of {len(source.parcels)} parcel(s)")

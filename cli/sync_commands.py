@@ -8,10 +8,6 @@ import getpass
 import os
 import sys
 
-from ..core.store.local_store import LocalStore
-from ..core.sync.client import ApiClient
-from ..core.sync.engine import sync
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="sync a local case store with the approval server")
@@ -23,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sync(args) -> int:
+    from ..core.store.local_store import LocalStore
+    from ..core.sync.client import ApiClient
+    from ..core.sync.engine import sync
+
     password = os.environ.get("REDLINE_PASSWORD") or getpass.getpass(f"{args.user}'s password: ")
     store = LocalStore(args.store, args.crs)
     try:
