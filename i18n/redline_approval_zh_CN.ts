@@ -442,17 +442,17 @@
         <translation>地块 {n}：表单 {d:,.2f} m²，图上 {m:,.2f} m²</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="379"/>
+        <location filename="../plugin/case_dock.py" line="378"/>
         <source>No findings: the red line is valid.</source>
         <translation>未发现问题：红线有效。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="395"/>
+        <location filename="../plugin/case_dock.py" line="394"/>
         <source>Forms saved; they reach the server at the next sync.</source>
         <translation>表单已保存，下次同步时提交服务器。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="412"/>
+        <location filename="../plugin/case_dock.py" line="411"/>
         <source>Step {name} queued; the server checks its rules at the next sync.</source>
         <translation>办理步骤 {name} 已排队，下次同步时由服务器校验规则。</translation>
     </message>
@@ -467,57 +467,57 @@
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="361"/>
+        <location filename="../plugin/case_dock.py" line="360"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="361"/>
+        <location filename="../plugin/case_dock.py" line="360"/>
         <source>Submit for first review</source>
         <translation>提交初审</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="362"/>
+        <location filename="../plugin/case_dock.py" line="361"/>
         <source>Pass first review</source>
         <translation>初审通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="363"/>
+        <location filename="../plugin/case_dock.py" line="362"/>
         <source>Pass review</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="363"/>
+        <location filename="../plugin/case_dock.py" line="362"/>
         <source>Decide</source>
         <translation>审定</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="364"/>
+        <location filename="../plugin/case_dock.py" line="363"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="364"/>
+        <location filename="../plugin/case_dock.py" line="363"/>
         <source>Send back</source>
         <translation>退回</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="365"/>
+        <location filename="../plugin/case_dock.py" line="364"/>
         <source>Suspend</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="365"/>
+        <location filename="../plugin/case_dock.py" line="364"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="366"/>
+        <location filename="../plugin/case_dock.py" line="365"/>
         <source>Extend</source>
         <translation>延时</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="366"/>
+        <location filename="../plugin/case_dock.py" line="365"/>
         <source>Terminate</source>
         <translation>中止</translation>
     </message>
@@ -598,49 +598,49 @@
         <translation>坐标转换为CGCS2000（文件）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="33"/>
-        <source>Converts a point CSV (id,x,y: x northing), a ministry coordinate file, a GeoPackage, Shapefile, GeoJSON or DXF into another CRS. Between Beijing 1954 / Xian 1980 and CGCS2000 a parameter file (7- or 4-parameter, from &apos;Fit transformation parameters&apos;) is required. Attributes and encodings are kept; edges are densified where they would bend more than the tolerance.</source>
-        <translation>将点CSV（id,x,y：x为北坐标）、部标坐标文件、GeoPackage、Shapefile、GeoJSON或DXF转换到另一坐标系。北京54/西安80与CGCS2000之间需要参数文件（七参数或四参数，由“计算转换参数”得到）。保留属性和编码；边在弯曲超过限差处加密。</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="41"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="43"/>
         <source>Input file</source>
         <translation>输入文件</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="42"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="44"/>
         <source>Source CRS (empty: the file&apos;s own)</source>
         <translation>源坐标系（空：使用文件自带）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="44"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="46"/>
         <source>Target: the CGCS2000 3-degree zone of the data</source>
         <translation>目标：数据所在的CGCS2000三度带</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="46"/>
-        <source>Target CRS (when not automatic)</source>
-        <translation>目标坐标系（非自动时）</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="48"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="51"/>
         <source>Parameter file (JSON)</source>
         <translation>参数文件（JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="50"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="53"/>
         <source>Densify edges bending more than (m)</source>
         <translation>弯曲超过此值（米）的边加密</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="53"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="56"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/convert_coordinates.py" line="69"/>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="77"/>
         <source>{n} features/points written in {crs}</source>
         <translation>已写出 {n} 个要素/点，坐标系 {crs}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="33"/>
+        <source>Converts a point CSV (id,x,y: x northing), a ministry coordinate file, a GeoPackage, Shapefile, GeoJSON or DXF into another CRS. Between Beijing 1954 / Xian 1980 and CGCS2000 a parameter file (7- or 4-parameter, from &apos;Fit transformation parameters&apos;) is required; its source and target CRSs are used unless given here. Layers are converted in bulk through GDAL; attributes and encodings are kept; edges are densified where they would bend more than the tolerance. Warns when data lie well outside the area the parameters were fitted on.</source>
+        <translation>将点位 CSV（id,x,y：x 为北坐标）、部颁坐标文件、GeoPackage、Shapefile、GeoJSON 或 DXF 转换到另一坐标系。北京1954 / 西安1980 与 CGCS2000 之间的转换需要参数文件（七参数或四参数，由“根据公共点计算转换参数”生成）；未在此指定时，使用参数文件中的源坐标系和目标坐标系。图层经 GDAL 批量转换，属性与编码保持不变；转换后弯曲超过容差的边会加密。数据远离参数拟合区域时给出警告。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/convert_coordinates.py" line="48"/>
+        <source>Target CRS (empty: the parameter file&apos;s, else automatic)</source>
+        <translation>目标坐标系（留空：取参数文件的目标坐标系，否则自动）</translation>
     </message>
 </context>
 <context>
@@ -679,49 +679,64 @@
 <context>
     <name>FitParameters</name>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="30"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="32"/>
         <source>Fit transformation parameters from common points</source>
         <translation>由公共点计算转换参数</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="33"/>
-        <source>Least-squares fit from a CSV id,x1,y1,x2,y2[,h1,h2] (x northing). Reports each point&apos;s residual and the RMS; points over 3 x RMS are dropped as gross errors and the fit repeated. Writes the parameter file (JSON) and a text report.</source>
-        <translation>由CSV（id,x1,y1,x2,y2[,h1,h2]，x为北坐标）最小二乘计算参数。给出各点残差和中误差；残差超过3倍中误差的点作为粗差剔除后重新计算。输出参数文件（JSON）和文本报告。</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="39"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="44"/>
         <source>Common points (CSV)</source>
         <translation>公共点（CSV）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="41"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="46"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="43"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="48"/>
         <source>Rotation convention</source>
         <translation>旋转约定</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="45"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="50"/>
         <source>Source CRS</source>
         <translation>源坐标系</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="46"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="51"/>
         <source>Target CRS</source>
         <translation>目标坐标系</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="48"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="62"/>
         <source>Parameter file</source>
         <translation>参数文件</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/fit_parameters.py" line="50"/>
+        <location filename="../processing_algorithms/fit_parameters.py" line="64"/>
         <source>Report</source>
         <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="35"/>
+        <source>Least-squares fit from a CSV id,x1,y1,x2,y2[,h1,h2] (x northing). Without heights both sides take the assumed ellipsoidal height. Gross errors are found one point at a time by an F test of each point's residual (leverage counted) at the significance level given, and the fit repeated. The report gives every parameter with its standard deviation, σ0, Mx/My/Mp, the residuals and the check points, and warns when the common points span too small an area for seven parameters.</source>
+        <translation>由 CSV（id,x1,y1,x2,y2[,h1,h2]，x 为北坐标）按最小二乘计算转换参数。未给出高程时，两侧均取假定椭球高。粗差逐点检验：按给定显著水平对每个点的残差作 F 检验（计及杠杆作用），剔除后重新计算。报告列出每个参数及其中误差、σ0、Mx/My/Mp、残差和检核点；公共点分布范围过小不宜用七参数时给出警告。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="53"/>
+        <source>Assumed ellipsoidal height when the points carry none (m)</source>
+        <translation>未给出高程时的假定椭球高（米）</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="56"/>
+        <source>Significance level of the gross-error test</source>
+        <translation>粗差检验的显著水平</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/fit_parameters.py" line="59"/>
+        <source>Check points (CSV, same columns; not used in the fit)</source>
+        <translation>检核点（CSV，列同公共点；不参与计算）</translation>
     </message>
 </context>
 <context>
