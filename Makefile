@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv python3-pip python3-pyproj python3-gdal \
-	python3-fiona qttools5-dev-tools pyqt5-dev-tools poppler-utils postgresql postgresql-15-postgis-3
+	python3-fiona python3-scipy qttools5-dev-tools pyqt5-dev-tools poppler-utils postgresql postgresql-15-postgis-3
 QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=/usr/share/qgis/python/plugins
 PLUGIN_NAME := redline_approval
 QGIS_PLUGINS := $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins

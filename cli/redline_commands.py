@@ -16,11 +16,22 @@ if TYPE_CHECKING:
 # start without loading the GIS and DXF libraries
 
 
+def _input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--crs", help="CRS of the input when it carries none (e.g. a DXF)")
+    p.add_argument("--encoding", help="text encoding of a Shapefile's DBF (default: its .cpg, "
+                   "else its language driver, else detected), e.g. GBK or UTF-8")
+    p.add_argument("--declared-unit", choices=["ha", "m2"], default="ha",
+                   help="unit of 地块面积 values written without one (the standard: ha)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("txt2gis", help="ministry coordinate file -> GeoPackage/Shapefile/"
                        "GeoJSON/DXF")
     p.add_argument("input")
     p.add_argument("output")
+    _input_options(p)
+    p.add_argument("--output-encoding", default="gbk", choices=["gbk", "utf-8"],
+                   help="encoding of a Shapefile's DBF written (default GBK, with a .cpg)")
     p.set_defaults(func=cmd_convert_format)
 
     p = sub.add_parser("gis2txt", help="GIS or DXF file -> ministry coordinate file")
@@ -28,13 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("output")
     p.add_argument("--zone", type=int, help="CGCS2000 3-degree zone of the data (prefixed "
                    "eastings) when the input carries no CRS")
-    p.add_argument("--crs", help="CRS of the input when it carries none (e.g. a DXF)")
-    p.add_argument("--encoding", default="gbk", choices=["gbk", "utf-8"])
+    _input_options(p)
+    p.add_argument("--output-encoding", default="gbk", choices=["gbk", "utf-8"],
+                   help="encoding of the coordinate file written (default GBK)")
     p.set_defaults(func=cmd_convert_format)
 
     p = sub.add_parser("validate", help="check red-line parcels; exit 1 on errors")
     p.add_argument("input")
-    p.add_argument("--crs", help="CRS when the input carries none")
+    _input_options(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--repair", metavar="OUT", help="also write a repaired copy (repeated points "
                    "dropped, polygons made valid) and say what changed; the input is untouched")
@@ -42,13 +54,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("area", help="planar and ellipsoidal areas per parcel")
     p.add_argument("input")
-    p.add_argument("--crs", help="CRS when the input carries none")
+    _input_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_area)
 
     p = sub.add_parser("points", help="boundary-point table (界址点成果表) as CSV")
     p.add_argument("input")
     p.add_argument("output")
+    _input_options(p)
     p.set_defaults(func=cmd_points)
 
 
@@ -61,7 +74,10 @@ def _read(args) -> RedlineSource:
         from ..core.geodesy.crs_catalog import gauss_kruger
 
         crs = gauss_kruger("cgcs2000", 3, zone, prefixed=True).authid
-    return read_parcels(args.input, crs)
+    source = read_parcels(args.input, crs, args.encoding, args.declared_unit)
+    for note in source.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return source
 
 
 def _need_crs(source: RedlineSource, what: str):
@@ -77,7 +93,8 @@ def cmd_convert_format(args) -> int:
     from ..core.redline.io import write_parcels
 
     source = _read(args)
-    write_parcels(source, args.output, getattr(args, "encoding", "gbk"))
+    for note in write_parcels(source, args.output, args.output_encoding):
+        print(f"note: {note}", file=sys.stderr)
     print(f"{args.output}: {len(source.parcels)} parcel(s)")
     return 0
 
@@ -104,8 +121,8 @@ def cmd_validate(args) -> int:
 
 
 def _repair(source: RedlineSource, out: str) -> int:
-    from ..core.redline.gis_io import parcel_from_geometry
     from ..core.redline.io import RedlineSource, write_parcels
+    from ..core.redline.model import parcel_from_geometry
     from ..core.redline.validate import has_errors, repair, validate_parcels
 
     repaired = []

@@ -30,14 +30,3 @@ def read_text(path: str | Path) -> tuple[str, str]:
     except OSError as exc:
         raise RedlineFormatError(path, None, f"cannot read the file: {exc.strerror}") from exc
     return decode_bytes(data, path)
-
-
-def shapefile_encoding(path: str | Path) -> str | None:
-    """The encoding a Shapefile's .cpg declares (None without one). Passed to fiona explicitly,
-    because QGIS in the same process turns off GDAL's own recoding (SHAPE_ENCODING="")."""
-    path = Path(path)
-    cpg = path.with_suffix(".cpg")
-    if path.suffix.lower() != ".shp" or not cpg.exists():
-        return None
-    name = cpg.read_text(encoding="ascii", errors="ignore").strip()
-    return {"936": "GBK", "65001": "UTF-8", "UTF8": "UTF-8"}.get(name.upper(), name) or None

@@ -13,7 +13,7 @@ from qgis.core import (
 
 from ..core.check.profile import LayerSpec
 from ..core.check.results import CheckResult
-from ..core.redline.gis_io import parcel_from_geometry
+from ..core.redline.model import parcel_from_geometry
 from ..core.redline.point_table import point_rows
 from ..processing_algorithms.qgis_bridge import to_qgs
 from ..processing_algorithms.qgis_sources import LAYER_PREFIX, layer_for

@@ -230,6 +230,6 @@ class Workspace(QObject):
 
 
 def _as_parcel(stored):
-    from ..core.redline.gis_io import parcel_from_geometry
+    from ..core.redline.model import parcel_from_geometry
 
     return parcel_from_geometry(stored.number, stored.name, stored.geometry)

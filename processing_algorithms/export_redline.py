@@ -11,8 +11,8 @@ from qgis.core import (
 )
 
 from ..core.geodesy.transforms import parse_crs
-from ..core.redline.gis_io import parcel_from_geometry
 from ..core.redline.io import RedlineSource, write_parcels
+from ..core.redline.model import parcel_from_geometry
 from .base import RedlineAlgorithm, crs_text
 from .qgis_bridge import from_qgs
 

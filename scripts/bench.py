@@ -22,7 +22,7 @@ from ..core.geodesy.params import BursaWolf, ParameterSet
 from ..core.geodesy.transforms import make_transform, parse_crs, pipeline_string
 from ..core.redline.area import ellipsoidal_area
 from ..core.redline.coordfile import CoordinateDocument, read_coordinate_file, write_coordinate_file
-from ..core.redline.gis_io import parcel_from_geometry
+from ..core.redline.model import parcel_from_geometry
 
 ROOT = Path(__file__).resolve().parent.parent
 

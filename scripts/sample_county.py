@@ -14,7 +14,7 @@ from shapely.geometry import Polygon, box, mapping
 from ..core.geodesy.params import BursaWolf, ParameterSet
 from ..core.geodesy.transforms import make_transform
 from ..core.redline.coordfile import CoordinateDocument, write_coordinate_file
-from ..core.redline.gis_io import parcel_from_geometry
+from ..core.redline.model import parcel_from_geometry
 
 CRS = "EPSG:4526"
 XIAN80 = "EPSG:2362"  # Xian 1980 / 3-degree Gauss-Kruger zone 38

@@ -23,7 +23,7 @@ from ..core.check.engine import check_crs_for
 from ..core.errors import CrsError, RedlineError
 from ..core.geodesy.transforms import parse_crs
 from ..core.redline.area import ellipsoidal_area, planar_area
-from ..core.redline.gis_io import parcel_from_geometry
+from ..core.redline.model import parcel_from_geometry
 from ..core.redline.validate import ERROR, validate_parcels
 from ..core.units import area_units
 from .errors import ApiError

@@ -15,7 +15,7 @@ from redline_approval.core.redline.coordfile import (
     read_coordinate_file,
     write_coordinate_file,
 )
-from redline_approval.core.redline.gis_io import parcel_from_geometry
+from redline_approval.core.redline.model import parcel_from_geometry
 
 HEADER = """[属性描述]
 格式版本号=1.01版本

@@ -8,7 +8,7 @@ from html import escape
 import shapely
 
 from ..atomic import write_text_atomic
-from ..redline.gis_io import parcel_from_geometry
+from ..redline.model import parcel_from_geometry
 from ..redline.point_table import point_rows
 from .landuse import class_label
 from .results import CheckResult, ParcelResult

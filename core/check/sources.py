@@ -16,9 +16,9 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
+from ..dbf_encoding import shapefile_encoding
 from ..errors import CrsError, RedlineFormatError
 from ..geodesy.transforms import parse_crs
-from ..textfiles import shapefile_encoding
 from .profile import LayerSpec
 
 Feature = tuple[str, dict, object]  # (id, attributes, shapely geometry in the source CRS)

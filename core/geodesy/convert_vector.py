@@ -23,8 +23,8 @@ import shapely
 from pyproj import CRS
 
 from ..atomic import atomic_path
+from ..dbf_encoding import shapefile_encoding
 from ..errors import CrsError, RedlineError, RedlineFormatError
-from ..textfiles import shapefile_encoding
 from .bending import bending_features, longest_safe_edge, transform_geometry
 from .fit_extent import points_outside
 from .params import ParameterSet

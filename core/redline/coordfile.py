@@ -23,19 +23,13 @@ from ..geodesy.crs_catalog import (
     zone_from_prefixed_easting,
 )
 from ..textfiles import decode_bytes
-from .model import (
-    BoundaryPoint,
-    Parcel,
-    Ring,
-    build_geometry,
-    numbered_rings,
-    rings_from_geometry,
-)
+from .columns import STANDARD, standard_field
+from .model import BoundaryPoint, Parcel, Ring, build_geometry
+from .parcel_header import is_descriptor, parse_parcel_header
 
 ATTRIBUTE_SECTION = "[属性描述]"
 COORDINATE_SECTION = "[地块坐标]"
-PARCEL_FIELDS = ["界址点数", "地块面积", "地块编号", "地块名称", "记录图形属性", "图幅号",
-                 "地块用途", "地类编码"]
+PARCEL_FIELDS = list(STANDARD)
 DEFAULT_HEADER = {
     "格式版本号": "1.01版本",
     "数据产生单位": "",
@@ -49,6 +43,11 @@ DEFAULT_HEADER = {
     "转换参数": ",,,,,,",
 }
 _SECTION = re.compile(r"^\s*\[(.+?)\]\s*$")
+_POINT_LINE = re.compile(r"^[^,\s]+\s*,\s*[-+.\d]+\s*,\s*[-+.\d]+(\s*,\s*[-+.\d]+)?$")
+POINT_LIST_HINT = (
+    "this is a list of points (id,x,y), not a coordinate file of parcels: convert it with "
+    "`redline transform FILE.csv OUT.csv`, or make a parcel by writing its boundary points "
+    "under a header line ending in @ in a [地块坐标] section (see README: the coordinate file)")
 
 
 @dataclass
@@ -72,32 +71,14 @@ def _parse_float(path, line: int, text: str, what: str) -> float:
     return value
 
 
-def _parcel_header(path, line: int, text: str) -> Parcel:
-    body = text.rstrip()
-    if body.endswith("@"):
-        body = body[:-1]
-    values = [v.strip() for v in body.split(",")]
-    if values and values[-1] == "":
-        values.pop()
-    attributes: dict[str, str] = {}
-    for i, v in enumerate(values):
-        key = PARCEL_FIELDS[i] if i < len(PARCEL_FIELDS) else f"字段{i + 1}"
-        attributes[key] = v
-    declared = None
-    if attributes.get("地块面积"):
-        declared = _parse_float(path, line, attributes["地块面积"], "地块面积 (area in ha)")
-    number = attributes.get("地块编号", "")
-    return Parcel(number=number, name=attributes.get("地块名称", ""), attributes=attributes,
-                  declared_area_ha=declared, line=line)
-
-
 def parse_coordinate_text(text: str, path: str | Path | None = None,
-                          encoding: str = "utf-8") -> CoordinateDocument:
+                          encoding: str = "utf-8", declared_unit: str = "ha") -> CoordinateDocument:
     doc = CoordinateDocument(encoding=encoding, path=str(path) if path else None)
     section = None
     current: Parcel | None = None
     rings: dict[int, Ring] = {}
     saw_coordinates = False
+    field_names: list[str] | None = None  # from a descriptor line, when the file has one
 
     def finish() -> None:
         if current is None:
@@ -131,8 +112,13 @@ def parse_coordinate_text(text: str, path: str | Path | None = None,
             doc.header[key.strip()] = value.strip()
         elif section == COORDINATE_SECTION:
             if line.endswith("@"):
+                values = [v.strip() for v in line[:-1].split(",")]
+                if is_descriptor(values):
+                    field_names = [standard_field(v) or v for v in values if v]
+                    continue
                 finish()
-                current, rings = _parcel_header(path, number, line), {}
+                current = parse_parcel_header(number, line, field_names, declared_unit)
+                rings = {}
                 continue
             if current is None:
                 raise RedlineFormatError(
@@ -151,6 +137,8 @@ def parse_coordinate_text(text: str, path: str | Path | None = None,
             ring = rings.setdefault(ring_no, Ring(ring_no, []))
             ring.points.append(BoundaryPoint(parts[0], easting=y, northing=x, line=number))
         elif section is None:
+            if _POINT_LINE.match(line):
+                raise RedlineFormatError(path, number, POINT_LIST_HINT)
             raise RedlineFormatError(
                 path, number, f"text before the first section: expected {ATTRIBUTE_SECTION} "
                 f"or {COORDINATE_SECTION}, got {line[:40]!r}")
@@ -164,19 +152,21 @@ def parse_coordinate_text(text: str, path: str | Path | None = None,
     return doc
 
 
-def read_coordinate_file(path: str | Path) -> CoordinateDocument:
+def read_coordinate_file(path: str | Path, declared_unit: str = "ha") -> CoordinateDocument:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise RedlineFormatError(path, None, f"cannot read the file: {exc.strerror}") from exc
-    return read_coordinate_bytes(data, path)
+    return read_coordinate_bytes(data, path, declared_unit)
 
 
-def read_coordinate_bytes(data: bytes, path: str | Path | None = None) -> CoordinateDocument:
+def read_coordinate_bytes(data: bytes, path: str | Path | None = None,
+                          declared_unit: str = "ha") -> CoordinateDocument:
     text, encoding = decode_bytes(data, path)
     if "\x00" in text:
         raise RedlineFormatError(path, None, "the file holds NUL bytes: not a text file")
-    return parse_coordinate_text(text, path, "gbk" if encoding == "gbk" else "utf-8")
+    return parse_coordinate_text(text, path, "gbk" if encoding == "gbk" else "utf-8",
+                                 declared_unit)
 
 
 def infer_crs(doc: CoordinateDocument) -> GaussKrugerCrs:
@@ -240,7 +230,8 @@ def _decimals(header: dict[str, str]) -> int:
 
 
 def format_coordinate_file(doc: CoordinateDocument) -> str:
-    """The canonical text: closed rings, J1… numbering per parcel, shells before their holes."""
+    """The canonical text: the eight standard header fields, each ring closed, rings and point
+    names as the parcel holds them (J1, J2 … for parcels made from geometry)."""
     header = dict(DEFAULT_HEADER)
     header.update(doc.header)
     decimals = _decimals(header)
@@ -248,22 +239,52 @@ def format_coordinate_file(doc: CoordinateDocument) -> str:
     out += [f"{k}={v}" for k, v in header.items()]
     out.append(COORDINATE_SECTION)
     for parcel in doc.parcels:
-        rings = rings_from_geometry(parcel.geometry) if parcel.geometry is not None and \
-            not parcel.geometry.is_empty else parcel.raw_rings()
-        count = sum(len(r) + 1 for r in rings)
-        attrs = dict(parcel.attributes)
-        attrs["界址点数"] = str(count)
-        attrs["地块编号"] = parcel.number
-        attrs["地块名称"] = parcel.name
-        if parcel.declared_area_ha is not None:
-            attrs["地块面积"] = f"{parcel.declared_area_ha:.4f}"
-        attrs.setdefault("记录图形属性", "面")
-        keys = PARCEL_FIELDS + [k for k in attrs if k not in PARCEL_FIELDS]
-        out.append(",".join(attrs.get(k, "") for k in keys) + ",@")
-        for ring_no, named in enumerate(numbered_rings(rings), start=1):
-            for j, e, north in [*named, named[0]]:  # closed: the first point again
-                out.append(f"{j},{ring_no},{_fmt(north, decimals)},{_fmt(e, decimals)}")
+        rings = [(r.number, [p.name for p in r.points[:len(r.xy())]], r.xy())
+                 for r in parcel.rings if r.xy()]
+        values = {k: parcel.attributes.get(k, "") for k in PARCEL_FIELDS}
+        values["界址点数"] = str(sum(len(xy) + 1 for _n, _names, xy in rings))
+        values["地块编号"] = parcel.number
+        values["地块名称"] = parcel.name
+        values["地块面积"] = "" if parcel.declared_area_ha is None else \
+            f"{parcel.declared_area_ha:.4f}"
+        if "记录图形属性" not in parcel.attributes:  # a parcel made from a polygon
+            values["记录图形属性"] = "面"
+        out.append(",".join(values[k] for k in PARCEL_FIELDS) + ",@")
+        for number, names, xy in rings:
+            for j, (e, north) in zip([*names, names[0]], [*xy, xy[0]], strict=True):
+                out.append(f"{j},{number},{_fmt(north, decimals)},{_fmt(e, decimals)}")
     return "\r\n".join(out) + "\r\n"
+
+
+def _unwritable(doc: CoordinateDocument, encoding: str) -> str:
+    """Where the first character that ``encoding`` cannot hold is: header key, parcel and field,
+    or point name."""
+    def bad(text: str) -> str | None:
+        for ch in text:
+            try:
+                ch.encode(encoding)
+            except UnicodeEncodeError:
+                return ch
+        return None
+
+    for key, value in doc.header.items():
+        ch = bad(key + value)
+        if ch:
+            return f"the header line {key}={value} holds {ch!r} (U+{ord(ch):04X})"
+    for parcel in doc.parcels:
+        fields = {"地块编号": parcel.number, "地块名称": parcel.name,
+                  **{k: parcel.attributes.get(k, "") for k in PARCEL_FIELDS[4:]}}
+        for key, value in fields.items():
+            ch = bad(value or "")
+            if ch:
+                return (f"parcel {parcel.number or '?'}, field {key}: {value!r} holds {ch!r} "
+                        f"(U+{ord(ch):04X})")
+        for ring in parcel.rings:
+            for pt in ring.points:
+                ch = bad(pt.name)
+                if ch:
+                    return f"parcel {parcel.number}, point {pt.name!r} holds {ch!r} (U+{ord(ch):04X})"
+    return "a character"
 
 
 def write_coordinate_file(doc: CoordinateDocument, path: str | Path,
@@ -272,6 +293,8 @@ def write_coordinate_file(doc: CoordinateDocument, path: str | Path,
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError as exc:
-        raise RedlineFormatError(path, None, f"a name cannot be written in {encoding}: "
-                                 "write UTF-8 instead") from exc
+        where = _unwritable(doc, encoding)
+        raise RedlineFormatError(
+            path, None, f"{where} cannot be written in {encoding.upper()}: change it, or write "
+            "the file as UTF-8 (--output-encoding utf-8)") from exc
     write_bytes_atomic(path, data)

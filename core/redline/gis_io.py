@@ -1,135 +1,109 @@
-"""Red-line parcels from and to GIS and CAD files: GeoPackage, Shapefile, GeoJSON (fiona) and
-DXF (ezdxf: closed polylines, one parcel per layer, X = easting as in CAD)."""
+"""Red-line parcels from and to GeoPackage, Shapefile and GeoJSON (fiona).
+
+Columns follow the column map (``columns.py``): the standard parcel fields under their Chinese
+names (pinyin in Shapefiles), the boundary-point names in 界址点号, extra attributes after them.
+A file read and written again keeps every column once.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import ezdxf
-import fiona
 import numpy as np
 import shapely
 from pyproj import CRS
-from shapely.geometry import mapping, shape
 
 from ..atomic import atomic_path
+from ..dbf_encoding import dbf_encoding
 from ..errors import RedlineError, RedlineFormatError
-from ..textfiles import shapefile_encoding
-from .model import (
-    BoundaryPoint,
-    Parcel,
-    Ring,
-    build_geometry,
-    numbered_rings,
-    rings_from_geometry,
-)
+from . import point_names
+from .columns import AREA, NAME, NUMBER, POINT_NAMES, STANDARD, standard_field, written_name
+from .model import Parcel, ReadNote, parcel_from_rings, rings_from_geometry
+from .parcel_header import declared_hectares
 
 DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
-NUMBER_FIELDS = ("地块编号", "DKBH", "number", "NUMBER", "BH", "id", "ID")
-NAME_FIELDS = ("地块名称", "DKMC", "name", "NAME", "MC")
-AREA_FIELDS = ("地块面积", "DKMJ")
+POINT_LIST_COLUMNS = ({"id", "x", "y"}, {"id", "lon", "lat"})
 
 
-def _first(props: dict, keys) -> str:
-    for k in keys:
-        if props.get(k) not in (None, ""):
-            return str(props[k])
-    return ""
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
-def parcel_from_rings(number: str, name: str, rings: list[list[tuple[float, float]]],
-                      attributes: dict | None = None,
-                      declared_area_ha: float | None = None) -> Parcel:
-    """A parcel from rings given easting first; points J1…, holes and parts from geometry."""
-    out = [Ring(ring_no, [BoundaryPoint(j, e, north) for j, e, north in named])
-           for ring_no, named in enumerate(numbered_rings(rings), start=1)]
-    p = Parcel(number, name, out, dict(attributes or {}), declared_area_ha)
-    build_geometry(p)
-    return p
+def _parcel(index: int, props: dict, geom, declared_unit: str) -> Parcel:
+    standard, extra = {}, {}
+    for column, value in props.items():
+        field = standard_field(column)
+        if field is None:
+            extra[column] = _text(value)
+        elif field not in standard or standard[field] == "":
+            standard[field] = _text(value)
+    declared, problem = declared_hectares(standard.get(AREA, ""), declared_unit)
+    rings = rings_from_geometry(geom)
+    named = point_names.decode(standard.get(POINT_NAMES[0], ""), rings)
+    attributes = {k: v for k, v in standard.items()
+                  if k in STANDARD[4:] and v != ""}
+    attributes.update(extra)
+    parcel = parcel_from_rings(standard.get(NUMBER) or str(index), standard.get(NAME, ""),
+                               rings, attributes, declared, named)
+    if problem:
+        parcel.notes.append(ReadNote("DECLARED_AREA_NOT_A_NUMBER", "warning",
+                                     f"feature {index}: {problem}"))
+    return parcel
 
 
-def parcel_from_geometry(number: str, name: str, geom, attributes: dict | None = None,
-                         declared_area_ha: float | None = None) -> Parcel:
-    """A parcel whose rings come from a polygon (shell then holes, part by part)."""
-    return parcel_from_rings(number, name, rings_from_geometry(geom), attributes,
-                             declared_area_ha)
+def read_gis_parcels(path: str | Path, layer: str | None = None, encoding: str | None = None,
+                     declared_unit: str = "ha") -> tuple[list[Parcel], CRS | None, list[str]]:
+    """(parcels, CRS, notes): every polygon feature of the layer."""
+    import fiona
 
-
-def read_gis_parcels(path: str | Path, layer: str | None = None) -> tuple[list[Parcel], CRS | None]:
     path = Path(path)
-    if path.suffix.lower() == ".dxf":
-        return read_dxf_parcels(path), None
+    found = dbf_encoding(path, encoding)
+    notes = [n for n in [found.note(path) if found else None] if n]
     try:
-        with fiona.open(path, layer=layer, encoding=shapefile_encoding(path)) as src:
+        with fiona.open(path, layer=layer, encoding=found.name if found else None) as src:
             crs = CRS.from_wkt(src.crs_wkt) if src.crs_wkt else None
+            columns = {c.lower() for c in src.schema["properties"]}
             parcels = []
             for i, f in enumerate(src, start=1):
                 if f.geometry is None:
-                    raise RedlineFormatError(path, None, f"feature {f.id} has no geometry")
-                geom = shape(f.geometry)
+                    if any(cols <= columns for cols in POINT_LIST_COLUMNS):
+                        from .coordfile import POINT_LIST_HINT
+
+                        raise RedlineFormatError(path, None, POINT_LIST_HINT)
+                    raise RedlineFormatError(path, None, f"feature {f.id} has no geometry: "
+                                             "every red-line feature needs its polygon")
+                geom = shapely.geometry.shape(f.geometry)
                 if geom.geom_type not in ("Polygon", "MultiPolygon"):
-                    raise RedlineFormatError(path, None, f"feature {f.id} is a {geom.geom_type}; "
-                                             "red lines are polygons")
-                props = {k: v for k, v in dict(f.properties).items()}
-                area = _first(props, AREA_FIELDS)
-                try:
-                    declared = float(area) if area else None
-                except ValueError:
-                    declared = None
-                number = _first(props, NUMBER_FIELDS) or str(i)
-                parcels.append(parcel_from_geometry(
-                    number, _first(props, NAME_FIELDS), geom,
-                    {k: "" if v is None else str(v) for k, v in props.items()}, declared))
+                    raise RedlineFormatError(
+                        path, None, f"feature {f.id} is a {geom.geom_type}; red lines are "
+                        "polygons (for points, use redline transform)")
+                parcels.append(_parcel(i, dict(f.properties), geom, declared_unit))
     except fiona.errors.FionaError as exc:
         raise RedlineFormatError(path, None, f"cannot read as a GIS file: {exc}") from exc
     if not parcels:
         raise RedlineFormatError(path, None, "the layer holds no features")
-    return parcels, crs
-
-
-def read_dxf_parcels(path: Path) -> list[Parcel]:
-    try:
-        doc = ezdxf.readfile(path)
-    except (OSError, ezdxf.DXFStructureError) as exc:
-        raise RedlineFormatError(path, None, f"cannot read the DXF: {exc}") from exc
-    by_layer: dict[str, list[list[tuple[float, float]]]] = {}
-    for e in doc.modelspace().query("LWPOLYLINE POLYLINE"):
-        if e.dxftype() == "LWPOLYLINE":
-            pts = [(float(x), float(y)) for x, y in e.get_points("xy")]
-            closed = e.closed
-        else:
-            pts = [(float(v.dxf.location.x), float(v.dxf.location.y)) for v in e.vertices]
-            closed = e.is_closed
-        if len(pts) > 1 and pts[0] == pts[-1]:
-            pts, closed = pts[:-1], True
-        if closed and len(pts) >= 3:
-            by_layer.setdefault(e.dxf.layer, []).append(pts)
-    if not by_layer:
-        raise RedlineFormatError(path, None, "no closed polyline in the DXF: draw the red line "
-                                 "as closed LWPOLYLINEs")
-    return [parcel_from_rings(layer, layer, rings, {"layer": layer})
-            for layer, rings in by_layer.items()]
+    return parcels, crs, notes
 
 
 def read_gis_coordinates(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    parcels, _crs = read_gis_parcels(path)
+    from .io import read_parcels
+
+    parcels = read_parcels(path).parcels
     xy = np.concatenate([np.asarray(r) for p in parcels for r in p.raw_rings() if r])
     return xy[:, 0], xy[:, 1]
 
 
-# DBF field names hold 10 bytes: the coordinate file's keys get the usual pinyin abbreviations
-SHAPEFILE_NAMES = {"界址点数": "JZDS", "地块面积": "DKMJ", "地块编号": "DKBH", "地块名称": "DKMC",
-                   "记录图形属性": "TXSX", "图幅号": "TFH", "地块用途": "DKYT", "地类编码": "DLBM"}
-
-
 def _dbf_name(key: str, taken: set[str]) -> str:
-    name = SHAPEFILE_NAMES.get(key)
-    if name is None:
-        name = ""
-        for ch in key:  # cut at a character boundary, never inside a UTF-8 sequence
-            if len((name + ch).encode("utf-8")) > 10:
-                break
-            name += ch
+    """An extra column's name cut to the DBF's 10 bytes, at a character boundary, unique."""
+    name = ""
+    for ch in key:
+        if len((name + ch).encode("utf-8")) > 10:
+            break
+        name += ch
     base, i = name or "F", 1
     while name in taken or not name:
         suffix = str(i)
@@ -139,55 +113,65 @@ def _dbf_name(key: str, taken: set[str]) -> str:
     return name
 
 
+def _check_encodable(parcels: list[Parcel], names: dict[str, str], encoding: str,
+                     path: Path) -> None:
+    for p in parcels:
+        for key, value in [(NUMBER, p.number), (NAME, p.name), *p.attributes.items()]:
+            for ch in str(value or ""):
+                try:
+                    ch.encode(encoding)
+                except UnicodeEncodeError:
+                    raise RedlineError(
+                        f"{path}: parcel {p.number}, field {names.get(key, key)}: {value!r} holds "
+                        f"{ch!r} (U+{ord(ch):04X}), which {encoding} cannot hold: change it or "
+                        "write a GeoPackage") from None
+
+
 def write_gis_parcels(parcels: list[Parcel], path: str | Path, crs: CRS | None,
-                      layer: str = "redline") -> None:
+                      layer: str = "redline", encoding: str | None = None) -> list[str]:
+    """Write the parcels; returns notes (e.g. point names a Shapefile had no room for)."""
+    import fiona
+    from shapely.geometry import mapping
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".dxf":
-        write_dxf_parcels(parcels, path)
-        return
-    driver = DRIVERS.get(suffix)
+    driver = DRIVERS.get(path.suffix.lower())
     if driver is None:
         raise RedlineError(f"{path}: write .gpkg, .shp, .geojson or .dxf")
-    keys: list[str] = []
+    shapefile = driver == "ESRI Shapefile"
+    standard = [f for f in STANDARD[1:]] + [POINT_NAMES[0]]
+    extra: list[str] = []
     for p in parcels:
-        keys += [k for k in p.attributes if k not in keys]
-    base = ["number", "name", "declared_ha"]
-    extra = [k for k in keys if k not in base]
-    if driver == "ESRI Shapefile":
-        taken = set(base)
-        names = {k: _dbf_name(k, taken) for k in extra}
-    else:
-        names = {k: k for k in extra}
+        extra += [k for k in p.attributes if standard_field(k) is None and k not in extra]
+    names = {f: written_name(f, shapefile) for f in standard}
+    taken = set(names.values())
+    names.update({k: _dbf_name(k, taken) if shapefile else k for k in extra})
+    width = "str:254"
     schema = {"geometry": "MultiPolygon",
-              "properties": {"number": "str:80", "name": "str:254", "declared_ha": "float",
-                             **{names[k]: "str:254" for k in extra}}}
-    kwargs = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
+              "properties": {names[f]: "float" if f == AREA else width for f in standard}
+              | {names[k]: width for k in extra}}
+    encoding = (encoding or "UTF-8") if shapefile else None
+    notes: list[str] = []
+    if shapefile:
+        _check_encodable(parcels, names, encoding, path)
     with atomic_path(path) as tmp, fiona.open(
             tmp, "w", driver=driver, schema=schema, layer=layer if driver == "GPKG" else None,
-            crs_wkt=crs.to_wkt() if crs else None, **kwargs) as dst:
+            crs_wkt=crs.to_wkt() if crs else None,
+            **({"encoding": encoding} if encoding else {})) as dst:
         for p in parcels:
             geom = p.geometry
             if geom is None or geom.is_empty:
                 raise RedlineError(f"parcel {p.number} has no polygon to write")
             if geom.geom_type == "Polygon":
                 geom = shapely.MultiPolygon([geom])
-            props = {"number": p.number, "name": p.name, "declared_ha": p.declared_area_ha}
+            labels = point_names.encode(p.named_rings())
+            if shapefile and len(labels.encode(encoding)) > 254:
+                notes.append(f"{path.name}: the point names of parcel {p.number} do not fit a "
+                             "DBF field; they will read back as J1, J2 … (write a GeoPackage to "
+                             "keep them)")
+                labels = ""
+            values = {AREA: p.declared_area_ha, NUMBER: p.number, NAME: p.name,
+                      POINT_NAMES[0]: labels}
+            props = {names[f]: values.get(f, p.attributes.get(f) or None) for f in standard}
             props.update({names[k]: p.attributes.get(k) for k in extra})
             dst.write({"geometry": mapping(geom), "properties": props})
-
-
-def write_dxf_parcels(parcels: list[Parcel], path: Path) -> None:
-    doc = ezdxf.new("R2010")
-    msp = doc.modelspace()
-    for p in parcels:
-        layer = (p.number or "redline").replace("/", "_")
-        if layer not in doc.layers:
-            doc.layers.add(layer, color=1)
-        for named in numbered_rings(rings_from_geometry(p.geometry)):
-            msp.add_lwpolyline([(x, y) for _j, x, y in named], close=True,
-                               dxfattribs={"layer": layer})
-            for j, x, y in named:
-                msp.add_text(j, height=1.0, dxfattribs={"layer": layer}).set_placement((x, y))
-    with atomic_path(path) as tmp:
-        doc.saveas(tmp)
+    return notes

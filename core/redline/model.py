@@ -15,6 +15,16 @@ USE_KEYS = ("地块用途", "用途", "use", "DKYT", "YT")
 
 
 @dataclass
+class ReadNote:
+    """Something the reader accepted but the user should know (a validation finding later)."""
+
+    code: str
+    severity: str  # warning | info
+    message: str
+    line: int | None = None
+
+
+@dataclass
 class BoundaryPoint:
     name: str  # J1, J2 … as in the file
     easting: float
@@ -47,6 +57,7 @@ class Parcel:
     geometry: Polygon | MultiPolygon | None = None
     # ring index -> index of the ring that holds it as a hole (None for shells)
     hole_of: dict[int, int | None] = field(default_factory=dict)
+    notes: list[ReadNote] = field(default_factory=list)
 
     @property
     def use(self) -> str | None:
@@ -59,6 +70,25 @@ class Parcel:
     def point_named(self, ring: int, vertex: int) -> str:
         pts = self.rings[ring].points
         return pts[vertex % len(pts)].name if pts else ""
+
+    def geometry_ring_order(self) -> list[int]:
+        """Indices of ``rings`` in the order ``geometry`` holds them: each shell, then its holes
+        (the order ``build_geometry`` makes)."""
+        order = []
+        for i in range(len(self.rings)):
+            if self.hole_of.get(i) is None and len(self.rings[i].xy()) >= 3:
+                order.append(i)
+                order += [k for k in range(len(self.rings)) if self.hole_of.get(k) == i]
+        return order
+
+    def named_rings(self) -> list[tuple[int, list[str], list[tuple[float, float]]]]:
+        """(ring number, point names, vertices) in the geometry's ring order."""
+        out = []
+        for i in self.geometry_ring_order():
+            ring = self.rings[i]
+            xy = ring.xy()
+            out.append((ring.number, [p.name for p in ring.points[:len(xy)]], xy))
+        return out
 
 
 def build_geometry(parcel: Parcel) -> None:
@@ -132,3 +162,27 @@ def rings_from_geometry(geom) -> list[list[tuple[float, float]]]:
         out.append(list(part.exterior.coords)[:-1])
         out.extend(list(h.coords)[:-1] for h in part.interiors)
     return out
+
+
+def parcel_from_rings(number: str, name: str, rings: list[list[tuple[float, float]]],
+                      attributes: dict | None = None, declared_area_ha: float | None = None,
+                      named: list[tuple[int, list[str], list[tuple[float, float]]]] | None = None
+                      ) -> Parcel:
+    """A parcel from rings given easting first; holes and parts from geometry. Points are
+    J1, J2 … unless ``named`` gives each ring's number, point names and vertices."""
+    if named is None:
+        named = [(k, [j for j, _e, _n in pts], [(e, n) for _j, e, n in pts])
+                 for k, pts in enumerate(numbered_rings(rings), start=1)]
+    out = [Ring(number, [BoundaryPoint(j, e, north) for j, (e, north) in zip(names, xy,
+                                                                             strict=True)])
+           for number, names, xy in sorted(named, key=lambda r: r[0])]
+    p = Parcel(number, name, out, dict(attributes or {}), declared_area_ha)
+    build_geometry(p)
+    return p
+
+
+def parcel_from_geometry(number: str, name: str, geom, attributes: dict | None = None,
+                         declared_area_ha: float | None = None) -> Parcel:
+    """A parcel whose rings come from a polygon (shell then holes, part by part)."""
+    return parcel_from_rings(number, name, rings_from_geometry(geom), attributes,
+                             declared_area_ha)

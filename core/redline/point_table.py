@@ -8,21 +8,25 @@ import math
 from pathlib import Path
 
 from ..atomic import write_text_atomic
-from .model import Parcel, numbered_rings, rings_from_geometry
+from .model import Parcel
 
 
 def point_rows(parcel: Parcel) -> list[dict]:
-    """Rows in the file's J1… order, each ring closed; edge length to the next point (m)."""
+    """Rows in the file's order with the file's point names, each ring closed; edge length to
+    the next point (m)."""
     rows = []
-    for ring_no, named in enumerate(numbered_rings(rings_from_geometry(parcel.geometry)),
-                                    start=1):
-        closed = [*named, named[0]]
-        for i, (name, e, north) in enumerate(closed):
+    for ring in parcel.rings:
+        xy = ring.xy()
+        if not xy:
+            continue
+        names = [p.name for p in ring.points[:len(xy)]]
+        closed = list(zip([*names, names[0]], [*xy, xy[0]], strict=True))
+        for i, (name, (e, north)) in enumerate(closed):
             edge = None
-            if i < len(named):
-                _j, e2, n2 = closed[i + 1]
+            if i < len(xy):
+                _j, (e2, n2) = closed[i + 1]
                 edge = math.hypot(e2 - e, n2 - north)
-            rows.append({"parcel": parcel.number, "ring": ring_no, "point": name,
+            rows.append({"parcel": parcel.number, "ring": ring.number, "point": name,
                          "x_northing": north, "y_easting": e, "edge_m": edge})
     return rows
 

@@ -132,22 +132,41 @@ def validate_parcels(parcels: list[Parcel], crs: CRS | None,
                 i, message = problem
                 out.append(Finding("OUTSIDE_ZONE", ERROR, p.number, pts[i].name, message,
                                    float(e[i]), float(n[i])))
+        for note in p.notes:
+            line = f" (line {note.line})" if note.line else ""
+            out.append(Finding(note.code, note.severity, p.number, None, note.message + line))
         if p.declared_area_ha is not None and p.geometry is not None and p.geometry.is_valid \
                 and crs is not None and not any(f.parcel == p.number and f.code == "OUTSIDE_ZONE"
                                                 for f in out):
-            declared = p.declared_area_ha * 10_000.0
-            planar = planar_area(p.geometry)
-            ellipsoidal = ellipsoidal_area(p.geometry, crs)
-            tol = max(area_tolerance_m2, area_tolerance_rel * planar)
-            if min(abs(declared - planar), abs(declared - ellipsoidal)) > tol:
-                c = p.geometry.representative_point()
-                out.append(Finding(
-                    "AREA_MISMATCH", ERROR, p.number, None,
-                    f"declared {p.declared_area_ha:.4f} ha but the map gives "
-                    f"{planar / 1e4:.4f} ha planar, {ellipsoidal / 1e4:.4f} ha ellipsoidal "
-                    f"(tolerance {tol:.1f} m²)", c.x, c.y))
+            finding = _area_finding(p, crs, area_tolerance_m2, area_tolerance_rel)
+            if finding is not None:
+                out.append(finding)
     _overlaps_between(parcels, out)
     return out
+
+
+def _area_finding(p: Parcel, crs: CRS, tol_m2: float, tol_rel: float) -> Finding | None:
+    """The declared 地块面积 (hectares) against the measured planar and ellipsoidal areas; a
+    value that equals the area in m² is named as such (a unit mistake, not a wrong parcel)."""
+    declared = p.declared_area_ha * 10_000.0
+    planar = planar_area(p.geometry)
+    ellipsoidal = ellipsoidal_area(p.geometry, crs)
+    tol = max(tol_m2, tol_rel * planar)
+    if min(abs(declared - planar), abs(declared - ellipsoidal)) <= tol:
+        return None
+    c = p.geometry.representative_point()
+    as_m2 = p.declared_area_ha  # the number as written, read as square metres
+    if min(abs(as_m2 - planar), abs(as_m2 - ellipsoidal)) <= max(0.1, tol_rel * planar):
+        return Finding(
+            "AREA_IN_M2", ERROR, p.number, None,
+            f"地块面积 {as_m2:.10g} equals the measured area in square metres ({planar:.2f} m² "
+            f"planar, {ellipsoidal:.2f} m² ellipsoidal): the file gives m², not hectares. "
+            f"Write {planar / 1e4:.4f} (ha) in the file, or read it with --declared-unit m2 "
+            "(declared_unit = \"m2\" in the check profile)", c.x, c.y)
+    return Finding(
+        "AREA_MISMATCH", ERROR, p.number, None,
+        f"declared {p.declared_area_ha:.4f} ha but the map gives {planar / 1e4:.4f} ha planar, "
+        f"{ellipsoidal / 1e4:.4f} ha ellipsoidal (tolerance {tol:.1f} m²)", c.x, c.y)
 
 
 def _overlaps_between(parcels: list[Parcel], out: list[Finding]) -> None:

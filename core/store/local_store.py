@@ -22,7 +22,7 @@ from pyproj import CRS
 from ..errors import RedlineError
 from ..geodesy.transforms import make_transform, parse_crs
 from ..redline.area import ellipsoidal_area, planar_area
-from ..redline.gis_io import parcel_from_geometry
+from ..redline.model import parcel_from_geometry
 from ..redline.validate import ERROR, validate_parcels
 from .gpkg import from_blob, register_functions, to_blob
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import shapely
 
 from ..atomic import write_text_atomic
-from ..redline.gis_io import parcel_from_geometry, write_gis_parcels
+from ..redline.gis_io import write_gis_parcels
+from ..redline.model import parcel_from_geometry
 from .local_store import LocalStore
 
 
@@ -81,7 +82,8 @@ def export_gpkg(store: LocalStore, results: list[dict], path: str | Path) -> Non
             f"{p.case_number}/{p.number}", p.name, p.geometry,
             {"case_number": p.case_number, "applicant": case.get("applicant") or "",
              "business": case.get("business_name") or "", "stage": case.get("stage_name") or "",
-             "planar_m2": f"{p.planar_area_m2:.2f}"}, p.declared_area_m2))
+             "planar_m2": f"{p.planar_area_m2:.2f}"},
+            None if p.declared_area_m2 is None else p.declared_area_m2 / 10_000.0))
     write_gis_parcels(parcels, path, store.crs, layer="cases")
 
 
