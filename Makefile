@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv python3-pip python3-pyproj python3-gdal \
-	python3-fiona python3-scipy qttools5-dev-tools pyqt5-dev-tools poppler-utils postgresql postgresql-15-postgis-3
+	python3-fiona python3-scipy fonts-noto-cjk qttools5-dev-tools pyqt5-dev-tools poppler-utils postgresql postgresql-15-postgis-3
 QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=/usr/share/qgis/python/plugins
 PLUGIN_NAME := redline_approval
 QGIS_PLUGINS := $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
@@ -49,7 +49,7 @@ package: setup
 	$(PY) -m redline_approval.scripts.package dist/$(PLUGIN_NAME).zip
 
 install: setup
-	/usr/bin/python3 -m pip install -q --user --break-system-packages 'shapely==2.0.6' 'ezdxf==1.3.4' 'jsonschema>=4.10' 'requests>=2.28'
+	/usr/bin/python3 -m pip install -q --user --break-system-packages 'shapely==2.0.6' 'ezdxf==1.3.4' 'XlsxWriter==3.2.0' 'jsonschema>=4.10' 'requests>=2.28'
 	mkdir -p $(QGIS_PLUGINS)
 	ln -sfn $(CURDIR) $(QGIS_PLUGINS)/$(PLUGIN_NAME)
 	@echo "linked $(CURDIR) as $(QGIS_PLUGINS)/$(PLUGIN_NAME); enable it in QGIS's plugin manager"

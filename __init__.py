@@ -18,7 +18,8 @@ def missing_dependencies() -> list[str]:
             missing.append(f"shapely>=2 (found {shapely.__version__})")
     except ImportError:
         missing.append("shapely>=2")
-    for name in ("pyproj", "fiona", "ezdxf", "jsonschema", "requests", "scipy"):
+    for name in ("pyproj", "fiona", "ezdxf", "jsonschema", "requests", "scipy",
+                 "xlsxwriter"):
         try:
             __import__(name)
         except ImportError:

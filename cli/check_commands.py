@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "parcel's 地块用途")
     p.add_argument("--json", dest="json_out", help="write the result as JSON")
     p.add_argument("--html", help="write the HTML report")
+    p.add_argument("--xlsx", help="write the workbook (汇总 and a sheet per layer)")
     p.add_argument("--report", help="write the PDF report (QGIS print layout)")
     p.set_defaults(func=cmd_check)
 
@@ -30,16 +31,23 @@ def cmd_check(args) -> int:
     from ..core.atomic import write_text_atomic
     from ..core.check.run import check_files
 
-    result = check_files(args.parcels, args.profile, args.use, progress=_progress)
+    maps = bool(args.html or args.report)  # overlap geometry only for the reports' maps
+    result = check_files(args.parcels, args.profile, args.use, progress=_progress,
+                         keep_parts=maps)
     if args.json_out:
+        # compact: a 1 000-parcel result pretty-printed takes longer to write than to compute
         write_text_atomic(args.json_out, json.dumps(result.to_dict(), ensure_ascii=False,
-                                                    indent=2) + "\n")
+                                                    separators=(",", ":")) + "\n")
+    if args.xlsx:
+        from ..core.check.report_xlsx import write_workbook
+
+        write_workbook(result, args.xlsx)
     if args.html:
         from ..core.check.report_html import write_html
 
         write_html(result, args.html)
     if args.report:
-        from ..plugin.report_pdf import write_pdf_headless
+        from ..processing_algorithms.report_pdf import write_pdf_headless
 
         write_pdf_headless(result, args.parcels, args.profile, args.report)
     print_summary(result)
@@ -47,10 +55,18 @@ def cmd_check(args) -> int:
 
 
 def print_summary(result) -> None:
+    import os
+
+    from ..core.i18n import language as language_of
+
+    # the shell's language: 简体中文 where LANG/LC_ALL say Chinese
+    language = language_of(os.environ.get("LC_ALL") or os.environ.get("LANG", "en").split(".")[0])
     print(f"{'parcel':<12}{'area m2':>14}  {'result':<9} layers with overlap")
     for p in result.parcels:
-        hits = ", ".join(f"{lay.name} {lay.overlap_m2:.2f}" for lay in p.layers if lay.overlap_m2 > 0)
+        hits = ", ".join(f"{lay.name} {lay.overlap_m2:.2f}"
+                         + (f" (net {lay.net_overlap_m2:.2f})" if lay.net_overlap_m2 else "")
+                         for lay in p.layers if lay.overlap_m2 > 0)
         print(f"{p.id:<12}{p.area_m2:>14.2f}  {p.status:<9} {hits}")
         for v in p.verdicts:
             if v.status != "pass":
-                print(f"{'':<12}  {v.status.upper():8} {v.reason}")
+                print(f"{'':<12}  {v.status.upper():8} {v.text(language)}")

@@ -35,3 +35,16 @@ class CrsError(RedlineError):
 
 class ParameterError(RedlineError):
     """Transformation parameters that do not fit the model, or cannot be fitted."""
+
+
+class InvalidRedlineError(RedlineError):
+    """Red lines a computation cannot use: carries the validation findings that say why."""
+
+    def __init__(self, message: str, findings: list):
+        self.findings = findings
+        lines = [message] + [f"  {f.code} parcel {f.parcel}"
+                             + (f" at {f.point}" if f.point else "") + f": {f.message}"
+                             for f in findings[:20]]
+        if len(findings) > 20:
+            lines.append(f"  … and {len(findings) - 20} more")
+        super().__init__("\n".join(lines))

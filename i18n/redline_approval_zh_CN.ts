@@ -525,69 +525,74 @@
 <context>
     <name>ComplianceCheck</name>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="52"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="59"/>
         <source>Compliance check (red lines against control layers)</source>
         <translation>合规性审查（红线与管控图层叠加）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="55"/>
-        <source>Overlays each red-line parcel with the control layers of a check profile (planning, ecological protection red line, permanent basic farmland, urban development boundary, forest land, approved red lines) in the parcels&apos; CGCS2000 zone, and gives overlap areas per layer and class and a verdict per rule. Writes the overlaps as a layer and optionally JSON, HTML and PDF reports.</source>
-        <translation>在红线所在的CGCS2000投影带内，将每个红线地块与审查方案中的管控图层（国土空间规划、生态保护红线、永久基本农田、城镇开发边界、林地、已批红线）叠加，按图层和分类给出重叠面积并逐条规则给出结论。输出重叠图层，可选输出JSON、HTML和PDF报告。</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="63"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
         <source>Red-line parcels</source>
         <translation>红线地块</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="65"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="73"/>
         <source>Parcel number field</source>
         <translation>地块编号字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="79"/>
         <source>Intended use field</source>
         <translation>用途字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="74"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="82"/>
         <source>Intended use for all parcels (e.g. 工业用地)</source>
         <translation>全部地块的用途（如 工业用地）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="76"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="84"/>
         <source>Check profile (TOML or JSON)</source>
         <translation>审查方案（TOML或JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="78"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="86"/>
         <source>Overlaps</source>
         <translation>重叠部分</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="149"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="175"/>
         <source>PDF report: {path}</source>
         <translation>PDF报告：{path}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
         <source>Result (JSON)</source>
         <translation>结果（JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
         <source>Report (HTML)</source>
         <translation>报告（HTML）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
         <source>Report (PDF)</source>
         <translation>报告（PDF）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="68"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="76"/>
         <source>Parcel name field</source>
         <translation>地块名称字段</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="62"/>
+        <source>Overlays each red-line parcel with the control layers of a check profile (planning, ecological protection red line, permanent basic farmland, urban development boundary, forest land, approved red lines) in the parcels' CGCS2000 zone, and gives overlap areas per layer and class and a verdict per rule. Writes the overlaps as a layer and optionally JSON, an Excel workbook (汇总 and one sheet per layer), HTML and PDF reports. Invalid red lines are refused with what is wrong and where.</source>
+        <translation>在红线所在的 CGCS2000 分带内，将每个红线地块与审查方案中的管控图层（国土空间规划、生态保护红线、永久基本农田、城镇开发边界、林地、已批红线）叠加，按图层和分类给出占用面积（有扣除系数时同时给出扣除后面积），并按规则给出结论。叠加结果输出为图层，可选输出 JSON、Excel 工作簿（汇总表及每个图层一张分表）、HTML 和 PDF 报告。无法叠加的无效红线将被拒绝，并说明问题及其位置。</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
+        <source>Workbook (XLSX)</source>
+        <translation>工作簿（XLSX）</translation>
     </message>
 </context>
 <context>
@@ -788,7 +793,7 @@
 <context>
     <name>RedlineApprovalPlugin</name>
     <message>
-        <location filename="../plugin/missing.py" line="19"/>
+        <location filename="../plugin/missing.py" line="20"/>
         <source>RedLine Approval needs {missing}. Install with: {cmd}</source>
         <translation>红线审批插件需要 {missing}。安装命令：{cmd}</translation>
     </message>

@@ -1,20 +1,20 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis labelsEnabled="0" simplifyAlgorithm="0" simplifyDrawingTol="1" symbologyReferenceScale="-1" maxScale="0" minScale="100000000" hasScaleBasedVisibilityFlag="0" simplifyDrawingHints="1" styleCategories="AllStyleCategories" version="3.22.16-Białowieża" simplifyLocal="1" readOnly="0" simplifyMaxScale="1">
+<qgis styleCategories="AllStyleCategories" hasScaleBasedVisibilityFlag="0" maxScale="0" simplifyAlgorithm="0" simplifyDrawingTol="1" version="3.22.16-Białowieża" labelsEnabled="0" simplifyDrawingHints="1" readOnly="0" simplifyLocal="1" minScale="100000000" simplifyMaxScale="1" symbologyReferenceScale="-1">
   <flags>
     <Identifiable>1</Identifiable>
     <Removable>1</Removable>
     <Searchable>1</Searchable>
     <Private>0</Private>
   </flags>
-  <temporal mode="0" accumulate="0" endField="" durationUnit="min" fixedDuration="0" limitMode="0" startField="" enabled="0" startExpression="" durationField="" endExpression="">
+  <temporal startField="" limitMode="0" endField="" accumulate="0" durationField="" durationUnit="min" fixedDuration="0" startExpression="" mode="0" endExpression="" enabled="0">
     <fixedRange>
       <start></start>
       <end></end>
     </fixedRange>
   </temporal>
-  <renderer-v2 referencescale="-1" type="singleSymbol" forceraster="0" enableorderby="0" symbollevels="0">
+  <renderer-v2 type="singleSymbol" enableorderby="0" referencescale="-1" forceraster="0" symbollevels="0">
     <symbols>
-      <symbol alpha="1" clip_to_extent="1" type="fill" force_rhr="0" name="0">
+      <symbol type="fill" force_rhr="0" name="0" alpha="1" clip_to_extent="1">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" value="" name="name"/>
@@ -22,7 +22,7 @@
             <Option type="QString" value="collection" name="type"/>
           </Option>
         </data_defined_properties>
-        <layer pass="0" enabled="1" class="SimpleFill" locked="0">
+        <layer pass="0" class="SimpleFill" locked="0" enabled="1">
           <Option type="Map">
             <Option type="QString" value="3x:0,0,0,0,0,0" name="border_width_map_unit_scale"/>
             <Option type="QString" value="127,127,127,90" name="color"/>
@@ -36,17 +36,17 @@
             <Option type="QString" value="MM" name="outline_width_unit"/>
             <Option type="QString" value="b_diagonal" name="style"/>
           </Option>
-          <prop k="border_width_map_unit_scale" v="3x:0,0,0,0,0,0"/>
-          <prop k="color" v="127,127,127,90"/>
-          <prop k="joinstyle" v="bevel"/>
-          <prop k="offset" v="0,0"/>
-          <prop k="offset_map_unit_scale" v="3x:0,0,0,0,0,0"/>
-          <prop k="offset_unit" v="MM"/>
-          <prop k="outline_color" v="85,85,85,255"/>
-          <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.3"/>
-          <prop k="outline_width_unit" v="MM"/>
-          <prop k="style" v="b_diagonal"/>
+          <prop v="3x:0,0,0,0,0,0" k="border_width_map_unit_scale"/>
+          <prop v="127,127,127,90" k="color"/>
+          <prop v="bevel" k="joinstyle"/>
+          <prop v="0,0" k="offset"/>
+          <prop v="3x:0,0,0,0,0,0" k="offset_map_unit_scale"/>
+          <prop v="MM" k="offset_unit"/>
+          <prop v="85,85,85,255" k="outline_color"/>
+          <prop v="solid" k="outline_style"/>
+          <prop v="0.3" k="outline_width"/>
+          <prop v="MM" k="outline_width_unit"/>
+          <prop v="b_diagonal" k="style"/>
           <data_defined_properties>
             <Option type="Map">
               <Option type="QString" value="" name="name"/>
@@ -66,7 +66,7 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
-  <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+  <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
     <activeChecks type="StringList">
       <Option type="QString" value=""/>
     </activeChecks>
@@ -75,42 +75,42 @@
   <legend type="default-vector" showLabelLegend="0"/>
   <referencedLayers/>
   <fieldConfiguration>
-    <field name="number" configurationFlags="None">
+    <field configurationFlags="None" name="number">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field name="name" configurationFlags="None">
+    <field configurationFlags="None" name="name">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field name="YDYHFLDM" configurationFlags="None">
+    <field configurationFlags="None" name="YDYHFLDM">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field name="BH_DJ" configurationFlags="None">
+    <field configurationFlags="None" name="BH_DJ">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field name="role" configurationFlags="None">
+    <field configurationFlags="None" name="role">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field name="status" configurationFlags="None">
+    <field configurationFlags="None" name="status">
       <editWidget type="">
         <config>
           <Option/>
@@ -119,40 +119,40 @@
     </field>
   </fieldConfiguration>
   <aliases>
-    <alias index="0" field="number" name=""/>
-    <alias index="1" field="name" name=""/>
-    <alias index="2" field="YDYHFLDM" name=""/>
-    <alias index="3" field="BH_DJ" name=""/>
-    <alias index="4" field="role" name=""/>
-    <alias index="5" field="status" name=""/>
+    <alias name="" index="0" field="number"/>
+    <alias name="" index="1" field="name"/>
+    <alias name="" index="2" field="YDYHFLDM"/>
+    <alias name="" index="3" field="BH_DJ"/>
+    <alias name="" index="4" field="role"/>
+    <alias name="" index="5" field="status"/>
   </aliases>
   <defaults>
-    <default expression="" field="number" applyOnUpdate="0"/>
-    <default expression="" field="name" applyOnUpdate="0"/>
-    <default expression="" field="YDYHFLDM" applyOnUpdate="0"/>
-    <default expression="" field="BH_DJ" applyOnUpdate="0"/>
-    <default expression="" field="role" applyOnUpdate="0"/>
-    <default expression="" field="status" applyOnUpdate="0"/>
+    <default expression="" applyOnUpdate="0" field="number"/>
+    <default expression="" applyOnUpdate="0" field="name"/>
+    <default expression="" applyOnUpdate="0" field="YDYHFLDM"/>
+    <default expression="" applyOnUpdate="0" field="BH_DJ"/>
+    <default expression="" applyOnUpdate="0" field="role"/>
+    <default expression="" applyOnUpdate="0" field="status"/>
   </defaults>
   <constraints>
-    <constraint exp_strength="0" unique_strength="0" notnull_strength="0" field="number" constraints="0"/>
-    <constraint exp_strength="0" unique_strength="0" notnull_strength="0" field="name" constraints="0"/>
-    <constraint exp_strength="0" unique_strength="0" notnull_strength="0" field="YDYHFLDM" constraints="0"/>
-    <constraint exp_strength="0" unique_strength="0" notnull_strength="0" field="BH_DJ" constraints="0"/>
-    <constraint exp_strength="0" unique_strength="0" notnull_strength="0" field="role" constraints="0"/>
-    <constraint exp_strength="0" unique_strength="0" notnull_strength="0" field="status" constraints="0"/>
+    <constraint unique_strength="0" notnull_strength="0" constraints="0" field="number" exp_strength="0"/>
+    <constraint unique_strength="0" notnull_strength="0" constraints="0" field="name" exp_strength="0"/>
+    <constraint unique_strength="0" notnull_strength="0" constraints="0" field="YDYHFLDM" exp_strength="0"/>
+    <constraint unique_strength="0" notnull_strength="0" constraints="0" field="BH_DJ" exp_strength="0"/>
+    <constraint unique_strength="0" notnull_strength="0" constraints="0" field="role" exp_strength="0"/>
+    <constraint unique_strength="0" notnull_strength="0" constraints="0" field="status" exp_strength="0"/>
   </constraints>
   <constraintExpressions>
-    <constraint exp="" desc="" field="number"/>
-    <constraint exp="" desc="" field="name"/>
-    <constraint exp="" desc="" field="YDYHFLDM"/>
-    <constraint exp="" desc="" field="BH_DJ"/>
-    <constraint exp="" desc="" field="role"/>
-    <constraint exp="" desc="" field="status"/>
+    <constraint exp="" field="number" desc=""/>
+    <constraint exp="" field="name" desc=""/>
+    <constraint exp="" field="YDYHFLDM" desc=""/>
+    <constraint exp="" field="BH_DJ" desc=""/>
+    <constraint exp="" field="role" desc=""/>
+    <constraint exp="" field="status" desc=""/>
   </constraintExpressions>
   <expressionfields/>
   <attributeactions/>
-  <attributetableconfig actionWidgetStyle="dropDown" sortOrder="0" sortExpression="">
+  <attributetableconfig sortOrder="0" actionWidgetStyle="dropDown" sortExpression="">
     <columns/>
   </attributetableconfig>
   <conditionalstyles>

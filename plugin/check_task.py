@@ -9,10 +9,11 @@ from pathlib import Path
 from qgis.core import QgsMessageLog, QgsProject, QgsTask
 
 from ..core.atomic import write_text_atomic
-from ..core.check.engine import CheckParcel
 from ..core.check.profile import load_profile
 from ..core.check.report_html import write_html
-from ..core.check.run import check_with_profile
+from ..core.check.report_xlsx import write_workbook
+from ..core.check.run import check_parcels, check_with_profile
+from ..core.redline.model import parcel_from_polygon
 
 LOG = "RedLine Approval"
 
@@ -29,16 +30,20 @@ class CheckTask(QgsTask):
         self.result = None
         self.error = None
         # read on the main thread: the store's connection belongs to it
-        self.parcels = [CheckParcel(f"{n}/{p.number}", p.name, p.geometry,
-                                    ((store.get_case(n) or {}).get("forms") or {})
-                                    .get("application", {}).get("intended_use"))
-                        for n in numbers for p in store.parcels(n)]
+        self.parcels, self.ids = [], []
+        for n in numbers:
+            use = (((store.get_case(n) or {}).get("forms") or {}).get("application") or {}) \
+                .get("intended_use")
+            for p in store.parcels(n):
+                self.parcels.append(parcel_from_polygon(p.number, p.name, p.geometry,
+                                                        {"use": p.use or use}))
+                self.ids.append(f"{n}/{p.number}")
         self.crs = store.crs
 
     def run(self) -> bool:
         try:
-            self.result = check_with_profile(self.parcels, self.crs,
-                                             load_profile(self.profile_path),
+            parcels, crs = check_parcels(self.parcels, self.crs, ids=self.ids)
+            self.result = check_with_profile(parcels, crs, load_profile(self.profile_path),
                                              progress=lambda pct, _w: self.setProgress(pct),
                                              is_canceled=self.isCanceled)
             if self.isCanceled():
@@ -47,15 +52,16 @@ class CheckTask(QgsTask):
             write_text_atomic(self.out_dir / "check.json",
                               json.dumps(self.result.to_dict(), ensure_ascii=False, indent=2))
             write_html(self.result, self.out_dir / "check.html")
+            write_workbook(self.result, self.out_dir / "check.xlsx")
             return True
-        except Exception as exc:  # shown to the officer in finished(), never a crash
+        except Exception as exc:  # refusals and failures shown in finished(), never a crash
             self.error = str(exc)
             return False
 
     def finished(self, ok: bool) -> None:
         if ok and self.result is not None:
-            from .report_pdf import write_pdf
-            from .result_layers import redline_layers
+            from ..processing_algorithms.report_pdf import write_pdf
+            from ..processing_algorithms.result_layers import redline_layers
 
             try:
                 write_pdf(self.result, self.profile_path, self.out_dir / "check.pdf")

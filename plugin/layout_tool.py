@@ -17,7 +17,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.check.report_html import CSS, points_table_html
 from ..core.check.results import ParcelResult
-from .report_layout import frame_parcels
+from ..processing_algorithms.report_layout import frame_parcels
 from .resources import PLUGIN_DIR
 
 TEMPLATE = PLUGIN_DIR / "layouts" / "approval_map.qpt"

@@ -7,7 +7,8 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
 INSTALL = ("/usr/bin/python3 -m pip install --user --break-system-packages "
-           "'shapely==2.0.6' 'ezdxf==1.3.4' jsonschema requests  (or: make install)")
+           "'shapely==2.0.6' 'ezdxf==1.3.4' 'XlsxWriter==3.2.0' jsonschema requests  "
+           "(or: make install)")
 
 
 class MissingDependenciesPlugin:

@@ -10,6 +10,3 @@ PLUGIN_DIR = Path(__file__).resolve().parent.parent
 def icon_path(name: str) -> str:
     return str(PLUGIN_DIR / "icons" / name)
 
-
-def style_path(name: str) -> str:
-    return str(PLUGIN_DIR / "layer_styles" / name)

@@ -21,7 +21,7 @@ from ..core.redline.io import read_parcels
 from ..core.redline.validate import validate_parcels
 from ..core.store.local_store import LocalStore
 from ..processing_algorithms.qgis_bridge import from_qgs, to_qgs
-from .result_layers import apply_style
+from ..processing_algorithms.result_layers import apply_style
 
 GROUP = "RedLine Approval"
 
@@ -161,7 +161,8 @@ class Workspace(QObject):
                            f"{self.store.crs.name}: convert it first")
         findings = validate_parcels(source.parcels, self.store.crs)
         parcels = [self.store.measure(p.number, p.name, p.geometry,
-                                      p.declared_area_ha * 10_000 if p.declared_area_ha else None)
+                                      p.declared_area_ha * 10_000 if p.declared_area_ha else None,
+                                      p.use)
                    for p in source.parcels]
         self.store.set_parcels(number, parcels)
         self._parcels_stored(number, findings, zoom=True)

@@ -8,10 +8,9 @@ from pathlib import Path
 from pyproj import CRS
 from qgis.core import QgsFeatureRequest, QgsProject, QgsRectangle, QgsVectorLayer
 
+from ..core.check.layer_cache import file_fingerprint
 from ..core.check.profile import LayerSpec
-from ..core.check.sources import file_fingerprint
 from ..core.errors import CrsError, RedlineError
-from .qgis_bridge import from_qgs
 
 LAYER_PREFIX = "layer:"
 
@@ -37,6 +36,11 @@ class QgsLayerSource:
             raise RedlineError(f"layer {spec.name!r} has no field {', '.join(missing)}; it has "
                                f"{', '.join(names)}")
 
+    def candidates(self, boxes):
+        from ..core.check.candidates import from_boxes
+
+        return from_boxes(boxes, self.features_in)
+
     def features_in(self, bounds):
         request = QgsFeatureRequest().setFilterRect(QgsRectangle(*bounds))
         names = self.layer.fields().names()
@@ -44,7 +48,8 @@ class QgsLayerSource:
             if not f.hasGeometry():
                 continue
             attrs = dict(zip(names, f.attributes(), strict=True))
-            yield str(f.id()), {k: _plain(v) for k, v in attrs.items()}, from_qgs(f.geometry())
+            yield (str(f.id()), {k: _plain(v) for k, v in attrs.items()},
+                   bytes(f.geometry().asWkb()))
 
     def describe(self) -> dict:
         info = {"name": self.name, "role": self.spec.role, "crs": self.crs.to_string()}

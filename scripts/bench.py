@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import platform
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -80,55 +79,6 @@ def bench_area() -> float:
     return best_of(lambda: ellipsoidal_area(g, crs), 3)
 
 
-def bench_check() -> list[str]:
-    """One parcel interactively and 1 000 parcels against a 1 000 000-polygon forest layer,
-    ours against QGIS's native:calculatevectoroverlaps on the same inputs, in one run."""
-    import sys
-
-    from .bench_check import forest_layer, parcels, time_check, time_native, write_parcels
-
-    sys.path.insert(0, "/usr/share/qgis/python/plugins")
-    forest = forest_layer(ROOT / "bench_data" / "forest_1m.gpkg")
-    items = parcels(1000)
-    _open, first, _r = time_check(forest, items[:1])  # includes hashing the 230 MB file once
-    singles = []
-    for p in items[1:21]:
-        _open, t, _r = time_check(forest, [p])
-        singles.append(t)
-    t_open, t_ours, ours = time_check(forest, items)
-    from qgis.core import QgsApplication, QgsProject
-
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
-        from processing.core.Processing import Processing
-
-        Processing.initialize()
-        QgsProject.instance().setEllipsoid("NONE")
-        with tempfile.TemporaryDirectory() as tmp:
-            parcels_path = write_parcels(Path(tmp) / "parcels.gpkg", items)
-            t_native, native = time_native(forest, parcels_path)
-            area_field = next(n for n in native.fields().names() if n.endswith("_area"))
-            worst = max(abs(f[area_field] - r.layers[0].overlap_m2)
-                        for f, r in zip(native.getFeatures(), ours.parcels, strict=True))
-            del native
-    finally:
-        app.exitQgis()
-    return [
-        "", "Compliance check against a synthetic forest layer of 1 000 000 polygons "
-        "(GeoPackage with R-tree, `bench_data/`):", "",
-        "| what | time | target |", "| --- | ---: | ---: |",
-        f"| open the layer | {t_open:.3f} s | |",
-        f"| first check of a session (hashes the layer file for the report) | {first:.3f} s | |",
-        f"| check one parcel (median of 20 parcels, layer open) | {statistics.median(singles):.3f} s"
-        f" (max {max(singles):.3f} s) | < 0.3 s |",
-        f"| check 1 000 parcels, RedLine | {t_ours:.2f} s | |",
-        f"| same 1 000 parcels, QGIS native:calculatevectoroverlaps | {t_native:.2f} s | |",
-        f"| speed ratio native / RedLine | {t_native / t_ours:.1f}x | >= 3x |",
-        f"| largest area difference between the two | {worst:.4f} m² | <= 0.05 m² |",
-    ]
-
-
 def main() -> int:
     lines = ["# Benchmarks", "",
              f"Measured by `make bench` on {platform.machine()}, {platform.processor() or 'cpu'}, "
@@ -142,7 +92,9 @@ def main() -> int:
     lines += ["", "| what | time | target |", "| --- | ---: | ---: |",
               f"| read a coordinate file of {n:,} boundary points (100 parcels) | {t:.3f} s | < 1 s |"]
     lines.append(f"| ellipsoidal area of a 78 km² parcel (5 m densification) | {bench_area():.3f} s | |")
-    lines += bench_check()
+    from .bench_check import bench_lines as check_lines
+
+    lines += check_lines()
     from .bench_convert import bench_lines as convert_lines
 
     lines += convert_lines()

@@ -22,8 +22,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QRectF
 from qgis.PyQt.QtGui import QFont
 
-from ..plugin.report_layout import coordinate_grid, scale_bar
 from ..plugin.resources import PLUGIN_DIR
+from ..processing_algorithms.report_layout import coordinate_grid, scale_bar
 
 MM = QgsUnitTypes.LayoutMillimeters
 

@@ -20,28 +20,19 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QFont
 
-from ..core.check.landuse import CLASSES
+from ..core.check import landuse
 
 OUT = Path(__file__).resolve().parent.parent / "layer_styles"
 
-# common display colours of the first-level land/sea use classes (R, G, B)
-LANDUSE_RGB = {
-    "01": (245, 248, 220), "02": (191, 233, 170), "03": (104, 177, 103), "04": (205, 245, 122),
-    "05": (101, 205, 170), "06": (216, 215, 159), "07": (255, 255, 45), "08": (255, 133, 201),
-    "09": (255, 0, 0), "10": (187, 150, 116), "11": (135, 97, 211), "12": (163, 163, 163),
-    "13": (0, 99, 128), "14": (0, 255, 0), "15": (133, 145, 89), "16": (255, 255, 255),
-    "17": (77, 182, 255), "18": (0, 112, 255), "19": (0, 92, 230), "20": (0, 77, 168),
-    "21": (115, 223, 255), "22": (0, 38, 115), "23": (217, 217, 217), "24": (190, 232, 255),
-}
 FOREST_LEVELS = {"Ⅰ": (0, 68, 27), "Ⅱ": (35, 139, 69), "Ⅲ": (116, 196, 118),
                  "Ⅳ": (199, 233, 192)}
 
 
-def fill(colour, outline, width=0.3, alpha=255, style="solid"):
+def fill(colour, outline, width=0.3, alpha=255, style="solid", outline_style="solid"):
     r, g, b = colour
     return QgsFillSymbol.createSimple({
         "color": f"{r},{g},{b},{alpha}", "outline_color": outline, "outline_width": str(width),
-        "style": style})
+        "style": style, "outline_style": outline_style})
 
 
 def save(layer: QgsVectorLayer, name: str) -> None:
@@ -87,20 +78,25 @@ def main() -> None:
     label(points, "point", "#c00000", 7, point=True)
     save(points, "boundary_points")
 
-    for name, colour, outline, alpha, style in (
-            ("ecology", (44, 160, 44), "#1a7f1a", 110, "solid"),
-            ("farmland", (230, 184, 0), "#a67c00", 120, "solid"),
-            ("urban_boundary", (148, 103, 189), "#6a3d9a", 0, "solid"),
-            ("approved", (127, 127, 127), "#555555", 90, "b_diagonal")):
+    # 三区三线 as bureaus draw them over the planning colours: the ecological red line green, basic
+    # farmland yellow, the urban development boundary a dashed purple line without fill
+    for name, colour, outline, alpha, style, line in (
+            ("ecology", (44, 160, 44), "#1a7f1a", 110, "solid", "solid"),
+            ("farmland", (230, 184, 0), "#a67c00", 120, "solid", "solid"),
+            ("urban_boundary", (148, 103, 189), "#6a3d9a", 0, "solid", "dash"),
+            ("approved", (127, 127, 127), "#555555", 90, "b_diagonal", "solid")):
         layer = QgsVectorLayer(poly, name, "memory")
         width = 0.9 if name == "urban_boundary" else 0.3
-        layer.setRenderer(QgsSingleSymbolRenderer(fill(colour, outline, width, alpha, style)))
+        layer.setRenderer(QgsSingleSymbolRenderer(fill(colour, outline, width, alpha, style,
+                                                       line)))
         save(layer, name)
 
     planning = QgsVectorLayer(poly, "planning", "memory")
-    cats = [QgsRendererCategory(code, fill(rgb, "#666666", 0.15, 200), f"{code} {CLASSES[code]}")
-            for code, rgb in LANDUSE_RGB.items()]
-    planning.setRenderer(QgsCategorizedSymbolRenderer("left(\"YDYHFLDM\", 2)", cats))
+    # every code of the three levels, so that a layer coded at any level is drawn in its
+    # 附录B colour (the report's map binds the renderer to the profile's class field)
+    cats = [QgsRendererCategory(code, fill(landuse.colour(code), "#666666", 0.15, 220), f"{code} {name}")
+            for code, name in landuse.NAMES.items()]
+    planning.setRenderer(QgsCategorizedSymbolRenderer("YDYHFLDM", cats))
     save(planning, "planning")
 
     forest = QgsVectorLayer(poly, "forest", "memory")
@@ -110,8 +106,9 @@ def main() -> None:
     save(forest, "forest")
 
     result = QgsVectorLayer(poly, "check_results", "memory")
-    cats = [QgsRendererCategory(s, fill(c, "#000000", 0.3, 150), s) for s, c in
-            (("conflict", (198, 40, 40)), ("warning", (239, 108, 0)), ("pass", (46, 125, 50)))]
+    cats = [QgsRendererCategory(s, fill(c, "#000000", 0.3, 150), label) for s, c, label in
+            (("conflict", (198, 40, 40), "冲突 conflict"), ("warning", (239, 108, 0), "提示 warning"),
+             ("pass", (46, 125, 50), "通过 pass"))]
     result.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
     save(result, "check_results")
     app.exitQgis()

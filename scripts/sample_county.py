@@ -42,6 +42,7 @@ name = "永久基本农田"
 path = "farmland.gpkg"
 role = "farmland"
 key_fields = ["TBBH"]
+deduction_field = "KCXS"
 
 [[layers]]
 name = "城镇开发边界"
@@ -123,9 +124,10 @@ def build(out_dir: str | Path, seed: int = 20261126) -> dict[str, Path]:
     farm = [_poly(rng, E0 + 7000, N0 + 8000, 1500, 8), _poly(rng, E0 + 3000, N0 + 3000, 1000, 8)]
     files["farmland"] = out / "farmland.gpkg"
     _write(files["farmland"], "YJJBNT", {"geometry": "Polygon",
-           "properties": {"TBBH": "str", "DLBM": "str"}},
-           [{"geometry": mapping(g), "properties": {"TBBH": f"NT{i + 1:03d}", "DLBM": "0101"}}
-            for i, g in enumerate(farm)])
+           "properties": {"TBBH": "str", "DLBM": "str", "KCXS": "float"}},
+           [{"geometry": mapping(g), "properties": {"TBBH": f"NT{i + 1:03d}", "DLBM": "0101",
+                                                    "KCXS": kcxs}}  # 田坎系数 of hill farmland
+            for i, (g, kcxs) in enumerate(zip(farm, (0.0687, 0.1183), strict=True))])
     urban = box(E0 + 4000, N0 + 4000, E0 + 9500, N0 + 7500)
     files["urban_boundary"] = out / "urban_boundary.gpkg"
     _write(files["urban_boundary"], "CZKFBJ", {"geometry": "Polygon",

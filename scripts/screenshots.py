@@ -39,7 +39,7 @@ def guarded(fn):
 def setup():
     project = QgsProject.instance()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:4526"))
-    from redline_approval.plugin.result_layers import apply_style
+    from redline_approval.processing_algorithms.result_layers import apply_style
     for name, style in (("forest", "forest"), ("farmland", "farmland"), ("ecology", "ecology"),
                         ("urban_boundary", "urban_boundary"), ("planning", "planning")):
         layer = QgsVectorLayer(f"{DATA}/{name}.gpkg", name, "ogr")

@@ -131,6 +131,7 @@ class Parcel(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(50))
     name: Mapped[str] = mapped_column(String(200), default="")
+    use: Mapped[str | None] = mapped_column(String(100))  # 地块用途, what the checks take
     srid: Mapped[int] = mapped_column(Integer)  # the CGCS2000 zone the coordinates are in
     geom_zone: Mapped[bytes] = mapped_column(LargeBinary)  # WKB, exact legal coordinates
     geom: Mapped[bytes] = mapped_column(Geometry(4490))  # CGCS2000 lon/lat, for queries

@@ -45,6 +45,8 @@ class ParcelIn(Strict):
                                                     "easting first, in `crs`"})
     declared_area_m2 = fields.Float(allow_none=True, load_default=None,
                                     validate=validate.Range(min=0, max=1e11))
+    use = fields.String(allow_none=True, load_default=None, validate=validate.Length(0, 100),
+                        metadata={"description": "地块用途 (intended use), e.g. 工业用地"})
 
 
 class ParcelsIn(Strict):
@@ -58,6 +60,7 @@ class ParcelOut(Base):
     crs = fields.String()
     geometry = fields.Dict()
     declared_area_m2 = fields.Float(allow_none=True)
+    use = fields.String(allow_none=True)
     planar_area_m2 = fields.Float()
     ellipsoidal_area_m2 = fields.Float()
     hectares = fields.Float()

@@ -140,7 +140,8 @@ def build_parcels(items: list[dict]) -> list[Parcel]:
         valid = not errors
         minx, miny, maxx, maxy = multi.bounds
         out.append(Parcel(
-            number=item["number"], name=item.get("name", ""), srid=epsg,
+            number=item["number"], name=item.get("name", ""), use=item.get("use") or None,
+            srid=epsg,
             geom_zone=shapely.to_wkb(zone_multi), geom=shapely.to_wkb(multi),
             minx=minx, miny=miny, maxx=maxx, maxy=maxy,
             declared_area_m2=item.get("declared_area_m2"),
@@ -155,7 +156,7 @@ def parcel_dict(p: Parcel) -> dict:
     geom = shapely.from_wkb(p.geom_zone)
     units = area_units(p.ellipsoidal_area_m2)
     return {"number": p.number, "name": p.name, "crs": f"EPSG:{p.srid}",
-            "geometry": mapping(geom), "declared_area_m2": p.declared_area_m2,
+            "geometry": mapping(geom), "declared_area_m2": p.declared_area_m2, "use": p.use,
             "planar_area_m2": round(p.planar_area_m2, 2),
             "ellipsoidal_area_m2": round(p.ellipsoidal_area_m2, 2),
             "hectares": units["hectares"], "mu": units["mu"], "valid": p.valid,

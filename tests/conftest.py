@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, "/usr/share/qgis/python/plugins")  # QGIS's Processing framework
+# the checks' digest and overlap-audit cache: the run's own, never the user's ~/.cache
+os.environ["REDLINE_CACHE_DIR"] = tempfile.mkdtemp(prefix="redline-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,14 @@ from redline_approval.core.redline.area import (
     geodesic_area,
     planar_area,
 )
-from redline_approval.core.units import M2_PER_MU, adjusted_parts, area_units, round_half_up
+from redline_approval.core.units import (
+    M2_PER_MU,
+    adjusted_parts,
+    area_units,
+    round_area,
+    round_areas,
+    round_half_up,
+)
 
 CRS4526 = CRS.from_epsg(4526)
 
@@ -87,6 +94,16 @@ def test_units_and_rounding():
     u = area_units(10_000.0)
     assert u["hectares"] == 1.0 and u["mu"] == 15.0
     assert M2_PER_MU == pytest.approx(666.6667, abs=1e-4)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+                 st.integers(-10**9, 10**9).map(lambda k: k / 1000 + 0.005),  # ties of 2 places
+                 st.integers(-10**7, 10**7).map(lambda k: k / 100000 + 0.00005)),
+       st.sampled_from([2, 4]))
+def test_fast_rounding_agrees_with_half_up(value, decimals):
+    assert round_area(value, decimals) == float(round_half_up(value, decimals))
+    assert round_areas(np.array([value]), decimals)[0] == float(round_half_up(value, decimals))
 
 
 @settings(max_examples=300, deadline=None)

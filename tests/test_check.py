@@ -79,6 +79,10 @@ def test_verdicts_of_the_sample_county(county_dir):
     hx2 = {v.rule.split(":")[0]: v for v in r["HX2026002"].verdicts if v.status == "conflict"}
     assert {"farmland", "forest", "approved", "planning"} <= set(hx2)
     assert "JAAA20250001" in hx2["approved"].reason
+    # reports print the Chinese reason; every verdict has one
+    assert "JAAA20250001" in hx2["approved"].reason_zh
+    assert hx2["farmland"].text().startswith("占用永久基本农田")
+    assert all(v.reason_zh for p in r.values() for v in p.verdicts)
     eco = next(v for v in r["HX2026003"].verdicts if v.rule.startswith("ecology"))
     assert eco.status == "conflict"
 
@@ -164,13 +168,16 @@ def test_missing_class_field_is_named(county_dir):
         OgrSource(spec)
 
 
-def test_cancel_stops_between_parcels(county_dir):
+def test_cancel_stops_between_layers(county_dir):
+    """The overlay runs layer by layer over all parcels; cancelling stops before the next
+    layer and says the result is incomplete."""
     profile = load_profile(county_dir / "profile.toml")
     calls = []
     result = check_files(county_dir / "redlines.txt", county_dir / "profile.toml",
                          is_canceled=lambda: len(calls) > 0,
                          progress=lambda pct, what: calls.append(pct))
-    assert result.canceled and len(result.parcels) == 1 and len(calls) == len(profile.layers)
+    assert result.canceled and len(calls) == 1
+    assert all(len(p.layers) == 1 < len(profile.layers) for p in result.parcels)
 
 
 def test_parcels_must_be_in_a_cgcs2000_zone(county_dir, tmp_path):

@@ -1,13 +1,12 @@
-"""The overlay: each parcel against each control layer, in the parcel's CGCS2000 3° zone.
+"""The check: every parcel against every control layer, in the parcels' CGCS2000 3° zone.
 
-Only the features a parcel's bounding box reaches are read (the source filters). Geometry is
-shifted to a local origin before GEOS sees it: zone-prefixed eastings near 4e7 leave ~7e-9 m of
-double precision, which the intersection of long edges turns into square-centimetre errors.
+Per layer, the source finds the candidate features of all parcels at once (only what the
+parcels' bounding boxes reach is read), layers in another zone or datum are brought into the
+parcels' CRS, and ``overlay`` intersects all pairs in bulk. Verdicts follow per rule.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ from ..geodesy.bending import transform_geometry
 from ..geodesy.crs_catalog import lookup_epsg
 from ..geodesy.params import load_parameters
 from ..geodesy.transforms import CoordinateTransform, datum_key, make_transform
+from .candidates import Candidates
+from .overlay import overlay, shifted
 from .profile import LayerSpec, Profile
-from .results import CheckResult, LayerOverlap, ParcelResult
+from .results import CheckResult, ParcelResult
 from .rules import verdicts_for
 from .sources import FeatureSource
 
@@ -63,103 +64,67 @@ def prepare_layer(spec: LayerSpec, source: FeatureSource, check_crs: CRS) -> Pre
     return PreparedLayer(spec, source, make_transform(src, check_crs, params))
 
 
-def _query_bounds(layer: PreparedLayer, bounds) -> tuple[float, float, float, float]:
+def _query_boxes(layer: PreparedLayer, boxes: np.ndarray) -> np.ndarray:
+    """The parcels' boxes in the layer's CRS (widened a little where the datums differ)."""
     if layer.to_check is None:
-        return bounds
+        return boxes
     from pyproj.enums import TransformDirection
 
     tr = layer.to_check.transformer
-    x0, y0, x1, y1 = tr.transform_bounds(*bounds, densify_pts=21,
-                                         direction=TransformDirection.INVERSE)
     pad = 1e-5 if layer.source.crs.is_geographic else 1.0
-    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    out = np.empty_like(boxes)
+    for i, box in enumerate(boxes.tolist()):
+        x0, y0, x1, y1 = tr.transform_bounds(*box, densify_pts=21,
+                                             direction=TransformDirection.INVERSE)
+        out[i] = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    return out
 
 
-def _shift(geoms, dx: float, dy: float):
-    return shapely.transform(geoms, lambda c: c - np.array([dx, dy]))
-
-
-def _fingerprint(ids: list[str], attrs: list[dict], geoms: list) -> str:
-    """SHA-256 of the features as read (ids, attributes used, source geometry as WKB)."""
-    digest = hashlib.sha256()
-    digest.update("\x1f".join(ids).encode())
-    digest.update(repr(attrs).encode())
-    if geoms:
-        digest.update(b"".join(shapely.to_wkb(np.array(geoms, dtype=object))))
-    return digest.hexdigest()
-
-
-def overlay_layer(layer: PreparedLayer, parcel: CheckParcel, parcel_area: float) -> LayerOverlap:
-    spec = layer.spec
-    minx, miny, maxx, maxy = parcel.geometry.bounds
-    ox, oy = float(np.floor(minx)), float(np.floor(miny))
-    ids, attrs, geoms = [], [], []
-    for fid, props, geom in layer.source.features_in(_query_bounds(layer, (minx, miny, maxx, maxy))):
-        ids.append(fid)
-        attrs.append(props)
-        geoms.append(geom)
-    overlap = LayerOverlap(spec.name, spec.role, 0.0, parcel_area,
-                           fingerprint=_fingerprint(ids, attrs, geoms))
-    if layer.to_check is not None:
-        geoms = [transform_geometry(g, layer.to_check, 0.001) for g in geoms]
-    if not geoms:
-        return overlap
-    local_parcel = _shift(parcel.geometry, ox, oy)
-    shapely.prepare(local_parcel)
-    local = _shift(np.array(geoms, dtype=object), ox, oy)
-    local = np.where(shapely.is_valid(local), local, shapely.make_valid(local))
-    hits = shapely.intersects(local_parcel, local)
-    if not hits.any():
-        return overlap
-    idx = np.flatnonzero(hits)
-    parts = shapely.intersection(local_parcel, local[idx])
-    areas = shapely.area(parts)
-    keep = areas > 0
-    idx, parts, areas = idx[keep], parts[keep], areas[keep]
-    if not len(idx):
-        return overlap
-    union = shapely.union_all(parts)
-    total = float(union.area)
-    overlap.overlap_m2 = total
-    overlap.geometry = _shift(union, -ox, -oy)
-    shown = [spec.class_field, *spec.key_fields] + ([spec.level_field]
-                                                    if spec.role == "forest" else [])
-    for i, a in zip(idx, areas, strict=True):
-        entry = {"id": ids[i], "overlap_m2": round(float(a), 2)}
-        entry.update({k: attrs[i].get(k) for k in shown if k})
-        overlap.features.append(entry)
-    if spec.class_field:
-        codes = np.array([str(attrs[i].get(spec.class_field, "")) for i in idx])
-        for code in sorted(set(codes)):
-            sel = parts[codes == code]
-            area = float(shapely.union_all(sel).area) if len(sel) > 1 else float(sel[0].area)
-            overlap.by_class[code] = area
-    return overlap
+def _features_in_check_crs(layer: PreparedLayer, wkb: np.ndarray) -> np.ndarray:
+    geoms = shapely.from_wkb(wkb) if len(wkb) else np.empty(0, dtype=object)
+    if layer.to_check is not None and len(geoms):
+        geoms = np.array([transform_geometry(g, layer.to_check, 0.001) for g in geoms],
+                         dtype=object)
+    return geoms
 
 
 def run_check(parcels: list[CheckParcel], check_crs: CRS, layers: list[PreparedLayer],
-              profile: Profile, progress: Callable[[float, str], None] | None = None,
-              is_canceled: Callable[[], bool] | None = None) -> CheckResult:
-    """Every parcel against every layer; verdicts per rule. Progress in percent."""
-    results = []
-    total = max(1, len(parcels) * max(1, len(layers)))
-    done = 0
+               profile: Profile, progress: Callable[[float, str], None] | None = None,
+               is_canceled: Callable[[], bool] | None = None,
+               keep_parts: bool = True) -> CheckResult:
+    """Every parcel against every layer, layer by layer in bulk; verdicts per rule.
+    ``keep_parts=False`` keeps areas only (no overlap geometry for maps or layers)."""
+    geoms = np.array([p.geometry for p in parcels], dtype=object)
+    boxes = shapely.bounds(geoms) if len(geoms) else np.empty((0, 4))
+    origins = np.floor(boxes[:, :2]) if len(geoms) else np.empty((0, 2))
+    local = shifted(geoms, origins) if len(geoms) else geoms
+    areas = shapely.area(local) if len(geoms) else np.empty(0)
+    results = [ParcelResult(p.id, p.name, float(a), p.geometry, use=p.use)
+               for p, a in zip(parcels, areas, strict=True)]
     canceled = False
-    for parcel in parcels:
+    for k, layer in enumerate(layers):
         if is_canceled and is_canceled():
             canceled = True
             break
-        area = float(_shift(parcel.geometry, *parcel.geometry.bounds[:2]).area)
-        res = ParcelResult(parcel.id, parcel.name, area, parcel.geometry, use=parcel.use)
-        use = profile.use_named(parcel.use)
-        for layer in layers:
-            overlap = overlay_layer(layer, parcel, area)
+        if progress:
+            progress(100.0 * k / max(1, len(layers)), layer.spec.name)
+        found = layer.source.candidates(_query_boxes(layer, boxes)) if len(geoms) else \
+            Candidates.empty()
+        features = _features_in_check_crs(layer, found.wkb)
+        if layer.to_check is not None:  # the WKB is the source CRS's; the geometries are not
+            found.wkb = shapely.to_wkb(features) if len(features) else found.wkb
+        # the pairs a GeoPackage's earlier checks tested (overlap in area does not depend on
+        # the CRS the features are brought into)
+        audit = getattr(layer.source, "pair_audit", lambda: None)()
+        for res, overlap in zip(results, overlay(layer.spec, found, features, local, origins,
+                                                 areas, keep_parts, audit), strict=True):
             res.layers.append(overlap)
-            res.verdicts += verdicts_for(layer.spec, overlap, use, parcel.use)
-            done += 1
-            if progress:
-                progress(100.0 * done / total, f"{parcel.id} / {layer.spec.name}")
-        results.append(res)
+    for res in results:
+        use = profile.use_named(res.use)
+        for layer, overlap in zip(layers, res.layers, strict=False):
+            res.verdicts += verdicts_for(layer.spec, overlap, use, res.use)
+    if progress and not canceled:
+        progress(100.0, "done")
     sources = [layer.source.describe() for layer in layers]
     return CheckResult(check_crs.to_string(), results, sources, profile.path,
                        time.strftime("%Y-%m-%dT%H:%M:%S%z"), canceled)

@@ -11,11 +11,14 @@ key_fields = ["BSM"]       # optional: attributes listed with each overlapping f
 crs = "EPSG:2362"          # optional: override the layer's CRS
 params = "x80.json"        # optional: parameter file for a legacy datum
 tolerance_m2 = 0.1         # overlaps smaller than this are slivers, not findings
+deduction_field = "KCXS"   # optional: 扣除系数 (0–1); net area = Σ overlap × (1 − coefficient)
 
 [[uses]]                   # planning compatibility: the intended use and the classes it may use
 name = "工业用地"
 classes = ["10", "11", "12", "13"]
 ```
+
+A top-level ``declared_unit = "m2"`` says the red lines' 地块面积 values are square metres.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class LayerSpec:
     crs: str | None = None
     params: str | None = None
     tolerance_m2: float = 0.1
+    deduction_field: str | None = None  # 扣除系数 of each feature, 0–1
     level_field: str = DEFAULT_FOREST_FIELD  # forest protection level
     conflict_levels: list[str] = field(default_factory=lambda: ["Ⅰ", "I", "1"])
     permit_levels: list[str] = field(default_factory=lambda: ["Ⅱ", "Ⅲ", "II", "III", "2", "3"])
@@ -66,6 +70,7 @@ class Profile:
     layers: list[LayerSpec]
     uses: list[UseSpec]
     path: str | None = None
+    declared_unit: str = "ha"  # unit of the red lines' 地块面积 without a unit of their own
 
     def use_named(self, name: str | None) -> UseSpec | None:
         if not name:
@@ -101,8 +106,12 @@ def _layer(item: dict, index: int, base: Path, where: str) -> LayerSpec:
     if spec.params:
         p = Path(spec.params)
         spec.params = str(p if p.is_absolute() else (base / p).resolve())
-    if not isinstance(spec.tolerance_m2, int | float) or spec.tolerance_m2 < 0:
-        raise RedlineFormatError(where, None, f"{label}: tolerance_m2 must be >= 0")
+    if isinstance(spec.tolerance_m2, bool) or not isinstance(spec.tolerance_m2, int | float) \
+            or spec.tolerance_m2 < 0:
+        raise RedlineFormatError(where, None, f"{label}: tolerance_m2 must be a number >= 0")
+    for key in ("class_field", "deduction_field", "layer", "crs", "params"):
+        if getattr(spec, key) is not None and not isinstance(getattr(spec, key), str):
+            raise RedlineFormatError(where, None, f"{label}: {key} must be text")
     return spec
 
 
@@ -120,7 +129,11 @@ def profile_from_dict(data: dict, base: Path, where: str) -> Profile:
                 or not isinstance(u.get("classes"), list):
             raise RedlineFormatError(where, None, f"uses[{i}] needs 'name' and a list 'classes'")
         uses.append(UseSpec(u["name"], [str(c) for c in u["classes"]]))
-    return Profile(specs, uses, where)
+    unit = data.get("declared_unit", "ha")
+    if unit not in ("ha", "m2"):
+        raise RedlineFormatError(where, None, f"declared_unit must be \"ha\" or \"m2\", "
+                                 f"got {unit!r}")
+    return Profile(specs, uses, where, unit)
 
 
 def load_profile(path: str | Path) -> Profile:

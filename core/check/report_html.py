@@ -10,7 +10,7 @@ import shapely
 from ..atomic import write_text_atomic
 from ..redline.model import parcel_from_geometry
 from ..redline.point_table import point_rows
-from .landuse import class_label
+from .landuse import class_label, colour
 from .results import CheckResult, ParcelResult
 
 ROLE_COLOURS = {"ecology": "#2ca02c", "farmland": "#e6b800", "urban_boundary": "#9467bd",
@@ -52,7 +52,9 @@ def svg_map(parcel: ParcelResult, size: int = 340) -> str:
 
     shapes = []
     for layer in parcel.layers:
-        if layer.geometry is not None and not layer.geometry.is_empty:
+        if layer.role == "planning" and layer.part_classes is not None and len(layer.parts):
+            shapes += _class_paths(layer, tx)
+        elif layer.geometry is not None and not layer.geometry.is_empty:
             polys = shapely.get_parts(layer.geometry)
             geom = shapely.union_all([p for p in polys if p.geom_type == "Polygon"])
             colour = ROLE_COLOURS.get(layer.role, "#17becf")
@@ -69,6 +71,18 @@ def svg_map(parcel: ParcelResult, size: int = 340) -> str:
                   f'<path d="M{size - 14},22 l-5,14 l5,-4 l5,4 z" fill="#222"/></g>')
     return (f'<svg class="map" xmlns="http://www.w3.org/2000/svg" width="{size}" '
             f'height="{size}" viewBox="0 0 {size} {size}">' + "".join(shapes) + "</svg>")
+
+
+def _class_paths(layer, tx) -> list[str]:
+    """The planning overlap drawn class by class in the colours of 附录B."""
+    out = []
+    for code in sorted(set(layer.part_classes.tolist())):
+        geom = shapely.union_all(layer.parts[layer.part_classes == code])
+        fill = "#{:02x}{:02x}{:02x}".format(*colour(code))
+        out.append(f'<path d="{_path(geom, tx)}" fill="{fill}" fill-opacity="0.85" '
+                   f'stroke="#666" stroke-width="0.5" fill-rule="evenodd">'
+                   f"<title>{escape(layer.name)} {escape(class_label(code))}</title></path>")
+    return out
 
 
 def nice_step(value: float) -> float:
@@ -102,20 +116,30 @@ def summary_table_html(d: dict) -> str:
 def parcel_tables_html(p: dict) -> str:
     """Areas per layer (by class) and the verdicts of one parcel (``ParcelResult.to_dict()``)."""
     out = ["<table><tr><th>图层 layer</th><th>重叠 m²</th><th>ha</th><th>亩</th>"
-           "<th>占比 share</th><th>分类 by class (m²)</th></tr>"]
+           "<th>占比 share</th><th>扣除后 net m²</th><th>分类 by class (m²)</th></tr>"]
+    notes = []
     for layer in p["layers"]:
-        classes = "<br>".join(f"{escape(class_label(c))}: {_num(a)}"
-                              for c, a in layer["by_class"].items())
+        classes = "<br>".join(f"{escape(class_label(c) if layer['role'] == 'planning' else c)}"
+                              f": {_num(a)}" for c, a in layer["by_class"].items())
+        net = _num(layer["net_overlap_m2"]) if "net_overlap_m2" in layer else "—"
         out.append(f"<tr><td>{escape(layer['name'])}</td>"
                    f"<td class='n'>{_num(layer['overlap_m2'])}</td>"
                    f"<td class='n'>{layer['hectares']:.4f}</td>"
                    f"<td class='n'>{layer['mu']:.2f}</td>"
-                   f"<td class='n'>{100 * layer['share']:.2f} %</td><td>{classes}</td></tr>")
-    out.append("</table><table><tr><th>规则 rule</th><th>结论 result</th><th>理由 reason</th></tr>")
+                   f"<td class='n'>{100 * layer['share']:.2f} %</td><td class='n'>{net}</td>"
+                   f"<td>{classes}</td></tr>")
+        if layer.get("repaired_features"):
+            notes.append(f"{escape(layer['name'])}: {layer['repaired_features']} 个无效要素已按 "
+                         "make_valid 修复后参与计算 (invalid features repaired before the overlay)")
+        notes += [f"{escape(layer['name'])}: {escape(f)}" for f in layer.get("findings", [])]
+    out.append("</table>")
+    if notes:
+        out.append("<p class='small'>数据问题 data notes:<br>" + "<br>".join(notes) + "</p>")
+    out.append("<table><tr><th>规则 rule</th><th>结论 result</th><th>理由 reason</th></tr>")
     for v in p["verdicts"]:
         out.append(f"<tr><td>{escape(v['rule'])}</td><td class='status' "
                    f"style='color:{STATUS_COLOURS[v['status']]}'>{STATUS_ZH[v['status']]}</td>"
-                   f"<td>{escape(v['reason'])}</td></tr>")
+                   f"<td>{escape(v.get('reason_zh') or v['reason'])}</td></tr>")
     out.append("</table>")
     return "".join(out)
 

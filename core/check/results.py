@@ -14,7 +14,11 @@ SEVERITY = {PASS: 0, WARNING: 1, CONFLICT: 2}
 class Verdict:
     rule: str
     status: str
-    reason: str
+    reason: str  # English
+    reason_zh: str = ""
+
+    def text(self, language: str = "zh_CN") -> str:
+        return self.reason_zh if language != "en" and self.reason_zh else self.reason
 
 
 @dataclass
@@ -25,8 +29,26 @@ class LayerOverlap:
     parcel_area_m2: float
     by_class: dict[str, float] = field(default_factory=dict)
     features: list[dict] = field(default_factory=list)
-    geometry: object | None = None  # union of the overlaps, parcel CRS
+    parts: object | None = None  # overlap pieces in the parcel CRS (array of polygons)
+    part_classes: object | None = None  # the class of each piece, when the layer has classes
     fingerprint: str = ""  # SHA-256 of the features read for this parcel
+    net_overlap_m2: float | None = None  # Σ overlap × (1 − 扣除系数), when the layer has one
+    by_class_net: dict[str, float] = field(default_factory=dict)
+    repaired: int = 0  # invalid control features made valid (make_valid) for this parcel
+    class_field: str | None = None  # the field the classes come from
+    key_fields: list[str] = field(default_factory=list)  # listed with each feature
+    findings: list[str] = field(default_factory=list)  # data problems of the layer's features
+    _geometry: object | None = field(default=None, repr=False)
+
+    @property
+    def geometry(self):
+        """The overlap as one geometry (parcel CRS), made from the parts when first asked for:
+        the JSON and workbook need only areas."""
+        if self._geometry is None and self.parts is not None and len(self.parts):
+            import shapely
+
+            self._geometry = shapely.union_all(self.parts)
+        return self._geometry
 
     @property
     def share(self) -> float:
@@ -36,16 +58,30 @@ class LayerOverlap:
         classes = list(self.by_class)
         rounded, total = adjusted_parts([self.by_class[c] for c in classes], 2,
                                         total=self.overlap_m2) if classes else ([], None)
+        units = area_units(self.overlap_m2)
         out = {
             "name": self.name, "role": self.role,
-            "overlap_m2": round(self.overlap_m2, 2),
-            "hectares": area_units(self.overlap_m2)["hectares"],
-            "mu": area_units(self.overlap_m2)["mu"],
+            "overlap_m2": units["m2"],
+            "hectares": units["hectares"], "mu": units["mu"],
             "share": round(self.share, 6),
             "by_class": {c: float(r) for c, r in zip(classes, rounded, strict=True)},
             "features": self.features,
             "features_sha256": self.fingerprint,
         }
+        if self.net_overlap_m2 is not None:
+            net_classes = list(self.by_class_net)
+            net_rounded, _ = adjusted_parts([self.by_class_net[c] for c in net_classes], 2,
+                                            total=self.net_overlap_m2) \
+                if net_classes else ([], None)
+            net = area_units(self.net_overlap_m2)
+            out["net_overlap_m2"] = net["m2"]
+            out["net_hectares"], out["net_mu"] = net["hectares"], net["mu"]
+            out["by_class_net"] = {c: float(r) for c, r in zip(net_classes, net_rounded,
+                                                               strict=True)}
+        if self.repaired:
+            out["repaired_features"] = self.repaired
+        if self.findings:
+            out["findings"] = list(self.findings)
         if classes:
             ha, _ = adjusted_parts([hectares(self.by_class[c]) for c in classes], 4,
                                    total=hectares(self.overlap_m2))
@@ -74,12 +110,11 @@ class ParcelResult:
     def to_dict(self) -> dict:
         return {
             "id": self.id, "name": self.name, "use": self.use,
-            "area_m2": round(self.area_m2, 2), **{k: v for k, v in area_units(self.area_m2).items()
-                                                  if k != "m2"},
+            **{("area_m2" if k == "m2" else k): v for k, v in area_units(self.area_m2).items()},
             "status": self.status,
             "layers": [layer.to_dict() for layer in self.layers],
-            "verdicts": [{"rule": v.rule, "status": v.status, "reason": v.reason}
-                         for v in self.verdicts],
+            "verdicts": [{"rule": v.rule, "status": v.status, "reason": v.reason,
+                          "reason_zh": v.reason_zh} for v in self.verdicts],
         }
 
 

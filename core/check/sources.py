@@ -1,65 +1,35 @@
 """Control-layer sources. A check never loads a whole layer: it asks each source for the
-features in a bounding box, and the source filters on its side (GeoPackage R-tree, PostGIS
-index, QGIS provider). ``OgrSource`` serves files and ``PG:`` URIs; the plugin adds a source
-over a QGIS layer with the same three members."""
+candidates of the parcels' bounding boxes (``candidates.py``) and the source filters on its side
+(GeoPackage R-tree, PostGIS index, QGIS provider). ``gpkg_source.GpkgSource`` reads plain
+GeoPackages in one pass; ``OgrSource`` serves other files and ``PG:`` URIs; the plugin adds a
+source over a QGIS layer with the same members. ``open_source`` picks."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-import shapely
 from pyproj import CRS
 
 from ..dbf_encoding import shapefile_encoding
 from ..errors import CrsError, RedlineFormatError
 from ..geodesy.transforms import parse_crs
+from .layer_cache import file_fingerprint
 from .profile import LayerSpec
 
-Feature = tuple[str, dict, object]  # (id, attributes, shapely geometry in the source CRS)
+if TYPE_CHECKING:
+    from .candidates import Candidates
+
+Feature = tuple[str, dict, object]  # (id, attributes, geometry as WKB or shapely, source CRS)
 
 
 class FeatureSource(Protocol):
     name: str
     crs: CRS
 
-    def features_in(self, bounds: tuple[float, float, float, float]) -> Iterator[Feature]: ...
+    def candidates(self, boxes: np.ndarray) -> Candidates: ...
 
     def describe(self) -> dict: ...
-
-
-_FINGERPRINTS: dict[tuple, dict] = {}
-
-
-def file_fingerprint(path: str | Path) -> dict:
-    """Modification time and SHA-256 of a file and its sidecars, to re-verify a check later.
-    Remembered per (path, size, mtime): a province layer is hashed once, not at every check."""
-    path = Path(path)
-    files = [path]
-    if path.suffix.lower() == ".shp":
-        files += [path.with_suffix(s) for s in (".dbf", ".shx", ".prj", ".cpg")
-                  if path.with_suffix(s).exists()]
-    key = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
-    if key not in _FINGERPRINTS:
-        _FINGERPRINTS[key] = _hash_files(path, files)
-    return dict(_FINGERPRINTS[key])
-
-
-def _hash_files(path: Path, files: list[Path]) -> dict:
-    digest = hashlib.sha256()
-    for f in files:
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    mtime = max(os.path.getmtime(f) for f in files)
-    return {"path": str(path), "modified": time.strftime("%Y-%m-%dT%H:%M:%S%z",
-                                                         time.localtime(mtime)),
-            "sha256": digest.hexdigest()}
 
 
 class OgrSource:
@@ -99,7 +69,7 @@ class OgrSource:
                            "in the profile")
         defn = self._layer.GetLayerDefn()
         fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
-        wanted = [k for k in [spec.class_field, *spec.key_fields] + (
+        wanted = [k for k in [spec.class_field, *spec.key_fields, spec.deduction_field] + (
             [spec.level_field] if spec.role == "forest" else []) if k]
         for key in wanted:
             if key not in fields:
@@ -121,8 +91,21 @@ class OgrSource:
             attrs.append({k: f.GetField(i) for k, i in self._fields})
             wkbs.append(bytes(geom.ExportToIsoWkb()))
         layer.SetSpatialFilter(None)
-        geoms = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else []
-        yield from zip(ids, attrs, geoms, strict=True)
+        yield from zip(ids, attrs, wkbs, strict=True)  # WKB: the engine decodes in bulk
+
+    def candidates(self, boxes):
+        from .candidates import from_boxes
+
+        return from_boxes(boxes, self.features_in)
+
+    def pair_audit(self):
+        """The pairs of this file's features tested for overlap by earlier checks (None for a
+        database layer, whose content has no fingerprint)."""
+        if self.spec.is_uri:
+            return None
+        from .layer_cache import PairAudit
+
+        return PairAudit(f"{self.describe()['sha256']}-{self._layer.GetName()}")
 
     def describe(self) -> dict:
         info = {"name": self.name, "role": self.spec.role, "crs": self.crs.to_string()}
@@ -135,3 +118,10 @@ class OgrSource:
     def close(self) -> None:
         self._layer = None
         self._ds = None
+
+
+def open_source(spec: LayerSpec) -> FeatureSource:
+    """The fastest source that can read ``spec``."""
+    from .gpkg_source import GpkgSource
+
+    return GpkgSource.open(spec) or OgrSource(spec)

@@ -59,3 +59,8 @@ def column_map_rows() -> list[tuple[str, str, str, str]]:
         rows.append((field, gpkg, shp, ", ".join(ALIASES[field])))
     rows.append((POINT_NAMES[0], *POINT_NAMES, ", ".join(POINT_NAMES)))
     return rows
+
+
+def find_column(columns: list[str], field: str) -> str | None:
+    """The first of ``columns`` that stands for the standard ``field`` (None when none does)."""
+    return next((c for c in columns if standard_field(c) == field), None)

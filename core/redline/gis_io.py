@@ -18,11 +18,10 @@ from ..dbf_encoding import dbf_encoding
 from ..errors import RedlineError, RedlineFormatError
 from . import point_names
 from .columns import AREA, NAME, NUMBER, POINT_NAMES, STANDARD, standard_field, written_name
-from .model import Parcel, ReadNote, parcel_from_rings, rings_from_geometry
+from .model import Parcel, ReadNote, parcel_from_polygon, rings_from_geometry
 from .parcel_header import declared_hectares
 
 DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
-POINT_LIST_COLUMNS = ({"id", "x", "y"}, {"id", "lon", "lat"})
 
 
 def _text(value) -> str:
@@ -42,48 +41,70 @@ def _parcel(index: int, props: dict, geom, declared_unit: str) -> Parcel:
         elif field not in standard or standard[field] == "":
             standard[field] = _text(value)
     declared, problem = declared_hectares(standard.get(AREA, ""), declared_unit)
-    rings = rings_from_geometry(geom)
-    named = point_names.decode(standard.get(POINT_NAMES[0], ""), rings)
+    labels = standard.get(POINT_NAMES[0], "")
+    named = point_names.decode(labels, rings_from_geometry(geom)) if labels else None
     attributes = {k: v for k, v in standard.items()
                   if k in STANDARD[4:] and v != ""}
     attributes.update(extra)
-    parcel = parcel_from_rings(standard.get(NUMBER) or str(index), standard.get(NAME, ""),
-                               rings, attributes, declared, named)
+    parcel = parcel_from_polygon(standard.get(NUMBER) or str(index), standard.get(NAME, ""),
+                                 geom, attributes, declared, named)
     if problem:
         parcel.notes.append(ReadNote("DECLARED_AREA_NOT_A_NUMBER", "warning",
                                      f"feature {index}: {problem}"))
     return parcel
 
 
+def _value(column, i: int):
+    """A plain Python value from an Arrow-stream column (masked: None; bytes: UTF-8 text)."""
+    if np.ma.isMaskedArray(column) and column.mask is not np.ma.nomask and column.mask[i]:
+        return None
+    v = column[i]
+    if isinstance(v, bytes | np.bytes_):
+        return bytes(v).decode("utf-8", errors="replace")
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
 def read_gis_parcels(path: str | Path, layer: str | None = None, encoding: str | None = None,
                      declared_unit: str = "ha") -> tuple[list[Parcel], CRS | None, list[str]]:
-    """(parcels, CRS, notes): every polygon feature of the layer."""
-    import fiona
+    """(parcels, CRS, notes): every polygon feature of the layer, read through GDAL's Arrow
+    stream (the attributes in columns, the geometries decoded in one call)."""
+    from osgeo import gdal
 
+    gdal.UseExceptions()
     path = Path(path)
     found = dbf_encoding(path, encoding)
     notes = [n for n in [found.note(path) if found else None] if n]
     try:
-        with fiona.open(path, layer=layer, encoding=found.name if found else None) as src:
-            crs = CRS.from_wkt(src.crs_wkt) if src.crs_wkt else None
-            columns = {c.lower() for c in src.schema["properties"]}
-            parcels = []
-            for i, f in enumerate(src, start=1):
-                if f.geometry is None:
-                    if any(cols <= columns for cols in POINT_LIST_COLUMNS):
-                        from .coordfile import POINT_LIST_HINT
-
-                        raise RedlineFormatError(path, None, POINT_LIST_HINT)
-                    raise RedlineFormatError(path, None, f"feature {f.id} has no geometry: "
-                                             "every red-line feature needs its polygon")
-                geom = shapely.geometry.shape(f.geometry)
-                if geom.geom_type not in ("Polygon", "MultiPolygon"):
-                    raise RedlineFormatError(
-                        path, None, f"feature {f.id} is a {geom.geom_type}; red lines are "
-                        "polygons (for points, use redline transform)")
-                parcels.append(_parcel(i, dict(f.properties), geom, declared_unit))
-    except fiona.errors.FionaError as exc:
+        ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY,
+                         open_options=[f"ENCODING={found.name}"] if found else [])
+        src = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
+    except RuntimeError as exc:
         raise RedlineFormatError(path, None, f"cannot read as a GIS file: {exc}") from exc
+    if src is None:
+        raise RedlineFormatError(path, None, f"no layer {layer!r}")
+    ref = src.GetSpatialRef()
+    crs = CRS.from_wkt(ref.ExportToWkt()) if ref is not None else None
+    defn = src.GetLayerDefn()
+    columns = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    geometry_column = src.GetGeometryColumn() or "wkb_geometry"
+    fid_column = src.GetFIDColumn() or "OGC_FID"
+    parcels = []
+    for batch in src.GetArrowStreamAsNumPy():
+        geoms = shapely.from_wkb(batch[geometry_column], on_invalid="ignore")
+        for i, geom in enumerate(geoms):
+            fid = _value(batch[fid_column], i) if fid_column in batch else len(parcels) + 1
+            if geom is None or geom.is_empty:
+                raise RedlineFormatError(path, None, f"feature {fid} has no geometry: every "
+                                         "red-line feature needs its polygon")
+            if geom.geom_type not in ("Polygon", "MultiPolygon"):
+                raise RedlineFormatError(
+                    path, None, f"feature {fid} is a {geom.geom_type}; red lines are polygons "
+                    "(for points, use redline transform)")
+            props = {c: _value(batch[c], i) for c in columns if c in batch}
+            parcels.append(_parcel(len(parcels) + 1, props, geom, declared_unit))
+    ds = None
     if not parcels:
         raise RedlineFormatError(path, None, "the layer holds no features")
     return parcels, crs, notes

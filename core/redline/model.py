@@ -186,3 +186,39 @@ def parcel_from_geometry(number: str, name: str, geom, attributes: dict | None =
     """A parcel whose rings come from a polygon (shell then holes, part by part)."""
     return parcel_from_rings(number, name, rings_from_geometry(geom), attributes,
                              declared_area_ha)
+
+
+def parcel_from_polygon(number: str, name: str, geom, attributes: dict | None = None,
+                        declared_area_ha: float | None = None,
+                        named: list[tuple[int, list[str], list[tuple[float, float]]]] | None = None
+                        ) -> Parcel:
+    """A parcel over a polygon read from a GIS file: the polygon is kept as the geometry and
+    its structure says which ring is a hole of which shell (no containment tests needed).
+    ``named``: each ring's number, point names and vertices in the polygon's ring order."""
+    order: list[tuple[list[tuple[float, float]], int | None]] = []  # (vertices, shell position)
+    for part in getattr(geom, "geoms", [geom]):
+        # a polygon without holes (most parcels) in one C call: a checker reads 1 000s
+        xy = shapely.get_coordinates(part).tolist() \
+            if not shapely.get_num_interior_rings(part) else None
+        if xy == []:
+            continue
+        shell = len(order)
+        if xy is not None:
+            order.append(([tuple(c) for c in xy[:-1]], None))
+            continue
+        order.append((list(part.exterior.coords)[:-1], None))
+        order += [(list(h.coords)[:-1], shell) for h in part.interiors]
+    if named is None:
+        named, n = [], 0
+        for k, (xy, _shell) in enumerate(order, start=1):
+            named.append((k, [f"J{n + i + 1}" for i in range(len(xy))], xy))
+            n += len(xy)
+    by_number = sorted(range(len(named)), key=lambda i: named[i][0])
+    position = {old: new for new, old in enumerate(by_number)}
+    rings = [Ring(named[i][0], [BoundaryPoint(j, e, north) for j, (e, north)
+                                in zip(named[i][1], named[i][2], strict=True)])
+             for i in by_number]
+    hole_of = {position[i]: None if shell is None else position[shell]
+               for i, (_xy, shell) in enumerate(order)}
+    return Parcel(number, name, rings, dict(attributes or {}), declared_area_ha,
+                  geometry=geom, hole_of=hole_of)

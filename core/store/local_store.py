@@ -38,7 +38,7 @@ CASE_FIELDS = [
 PARCEL_FIELDS = [
     ("case_number", "str"), ("number", "str"), ("name", "str"), ("declared_area_m2", "float"),
     ("planar_area_m2", "float"), ("ellipsoidal_area_m2", "float"), ("valid", "int"),
-    ("srid", "int"),
+    ("srid", "int"), ("use", "str"),
 ]
 OUTBOX_FIELDS = [
     ("op_id", "str"), ("case_number", "str"), ("kind", "str"), ("base_version", "int"),
@@ -61,11 +61,12 @@ class StoredParcel:
     valid: bool
     srid: int
     fid: int | None = None
+    use: str | None = None  # 地块用途; the case's intended use applies when None
 
     def to_api(self, crs: str) -> dict:
         return {"number": self.number, "name": self.name, "crs": crs,
                 "geometry": shapely.geometry.mapping(self.geometry),
-                "declared_area_m2": self.declared_area_m2}
+                "declared_area_m2": self.declared_area_m2, "use": self.use}
 
 
 def _create(path: Path, epsg: int) -> None:
@@ -104,6 +105,15 @@ def _create(path: Path, epsg: int) -> None:
     tmp.rename(path)
 
 
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Columns added since a store was created (stores of earlier versions open unchanged
+    otherwise): ALTER TABLE is what QGIS and GDAL read back as a new field."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(parcels)")}
+    for name, _kind in PARCEL_FIELDS:
+        if name not in have:
+            conn.execute(f"ALTER TABLE parcels ADD COLUMN {name} TEXT")
+
+
 class LocalStore:
     def __init__(self, path: str | Path, crs: str = "EPSG:4526"):
         self.path = Path(path)
@@ -116,6 +126,7 @@ class LocalStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         register_functions(self._conn)
+        _upgrade(self._conn)
         row = self._conn.execute(
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='parcels'").fetchone()
         self.epsg = int(row[0])
@@ -255,9 +266,10 @@ class LocalStore:
                                                                                   c[:, 1])))
         return StoredParcel("", p["number"], p.get("name", ""), geom, p.get("declared_area_m2"),
                             p.get("planar_area_m2", 0.0), p.get("ellipsoidal_area_m2", 0.0),
-                            bool(p.get("valid", True)), srid)
+                            bool(p.get("valid", True)), srid, use=p.get("use"))
 
-    def measure(self, number: str, name: str, geom, declared: float | None) -> StoredParcel:
+    def measure(self, number: str, name: str, geom, declared: float | None,
+                use: str | None = None) -> StoredParcel:
         """A parcel measured and checked by ``core`` in the store's zone."""
         parcel = parcel_from_geometry(number, name, geom)
         errors = [f for f in validate_parcels([parcel], self.crs) if f.severity == ERROR]
@@ -265,16 +277,17 @@ class LocalStore:
         return StoredParcel("", number, name, geom, declared,
                             planar_area(geom) if valid else float(abs(geom.area)),
                             ellipsoidal_area(geom, self.crs) if valid else float(abs(geom.area)),
-                            valid, self.epsg)
+                            valid, self.epsg, use=use)
 
     def _insert_parcel(self, conn, case_number: str, p: StoredParcel) -> None:
         geom = p.geometry if p.geometry.geom_type == "MultiPolygon" else \
             shapely.MultiPolygon([p.geometry])
         conn.execute("INSERT INTO parcels (geom, case_number, number, name, declared_area_m2, "
-                     "planar_area_m2, ellipsoidal_area_m2, valid, srid) VALUES (?,?,?,?,?,?,?,?,?)",
+                     "planar_area_m2, ellipsoidal_area_m2, valid, srid, use) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?)",
                      (to_blob(geom, self.epsg), case_number, p.number, p.name,
                       p.declared_area_m2, p.planar_area_m2, p.ellipsoidal_area_m2, int(p.valid),
-                      p.srid))
+                      p.srid, p.use))
 
     def parcels(self, case_number: str | None = None) -> list[StoredParcel]:
         sql = "SELECT * FROM parcels" + (" WHERE case_number=?" if case_number else "") + \
@@ -282,7 +295,8 @@ class LocalStore:
         rows = self._conn.execute(sql, (case_number,) if case_number else ()).fetchall()
         return [StoredParcel(r["case_number"], r["number"], r["name"], from_blob(r["geom"]),
                              r["declared_area_m2"], r["planar_area_m2"],
-                             r["ellipsoidal_area_m2"], bool(r["valid"]), r["srid"], r["fid"])
+                             r["ellipsoidal_area_m2"], bool(r["valid"]), r["srid"], r["fid"],
+                             r["use"])
                 for r in rows]
 
     def set_parcels(self, case_number: str, parcels: list[StoredParcel]) -> None:
@@ -298,11 +312,12 @@ class LocalStore:
     def update_parcel_geometry(self, fid: int, geom) -> StoredParcel:
         """After an edit saved on the map (QGIS wrote the geometry): areas measured again and
         the case's whole red line queued for the server."""
-        row = self._conn.execute("SELECT case_number, number, name, declared_area_m2 FROM "
+        row = self._conn.execute("SELECT case_number, number, name, declared_area_m2, use FROM "
                                  "parcels WHERE fid=?", (fid,)).fetchone()
         if row is None:
             raise RedlineError(f"no parcel with fid {fid}")
-        updated = self.measure(row["number"], row["name"], geom, row["declared_area_m2"])
+        updated = self.measure(row["number"], row["name"], geom, row["declared_area_m2"],
+                               row["use"])
         updated.case_number, updated.fid = row["case_number"], fid
         multi = geom if geom.geom_type == "MultiPolygon" else shapely.MultiPolygon([geom])
         case = self._require(row["case_number"])

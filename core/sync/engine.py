@@ -215,7 +215,7 @@ def resolve(store: LocalStore, number: str, choices: dict[str, object],
         store.update_case(number, patch)
     if geometry == "mine" and mine_parcels:
         parcels = [store.measure(p["number"], p["name"], shapely.geometry.shape(p["geometry"]),
-                                 p["declared_area_m2"]) for p in mine_parcels]
+                                 p["declared_area_m2"], p.get("use")) for p in mine_parcels]
         store.set_parcels(number, parcels)
     with store.transaction() as conn:
         for o in others:

@@ -3,6 +3,8 @@ layers of red lines, boundary points and overlaps made from ``core`` results."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -15,9 +17,14 @@ from ..core.check.profile import LayerSpec
 from ..core.check.results import CheckResult
 from ..core.redline.model import parcel_from_geometry
 from ..core.redline.point_table import point_rows
-from ..processing_algorithms.qgis_bridge import to_qgs
-from ..processing_algorithms.qgis_sources import LAYER_PREFIX, layer_for
-from .resources import style_path
+from .qgis_bridge import to_qgs
+from .qgis_sources import LAYER_PREFIX, layer_for
+
+STYLES = Path(__file__).resolve().parent.parent / "layer_styles"
+
+
+def style_path(name: str) -> str:
+    return str(STYLES / name)
 
 
 def apply_style(layer: QgsVectorLayer, name: str) -> None:
@@ -34,6 +41,10 @@ def control_layer(spec: LayerSpec) -> QgsVectorLayer:
         layer = layer.clone()
     if spec.role != "overlay":
         apply_style(layer, spec.role)
+        field = {"planning": spec.class_field, "forest": spec.level_field}.get(spec.role)
+        renderer = layer.renderer()
+        if field and hasattr(renderer, "setClassAttribute"):
+            renderer.setClassAttribute(field)  # the styles name the usual field; this layer's
     return layer
 
 
