@@ -32,6 +32,8 @@ test: setup
 demo: setup
 	$(QGIS_ENV) $(PY) -m redline_approval.scripts.demo
 
+SERVE_ARGS ?= --demo
+
 serve: setup
 	$(VENV)/bin/redline serve $(SERVE_ARGS)
 

@@ -79,6 +79,27 @@ def bench_area() -> float:
     return best_of(lambda: ellipsoidal_area(g, crs), 3)
 
 
+def fuzz_lines(examples: int = 150, steps: int = 20) -> list[str]:
+    """The schemathesis tests of ``make test`` with many more examples and longer stateful
+    runs, on SQLite and PostgreSQL."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REDLINE_FUZZ_EXAMPLES": str(examples),
+           "REDLINE_FUZZ_STEPS": str(steps)}
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(ROOT / "tests" / "test_server_schemathesis.py")], cwd=ROOT,
+                          env=env, capture_output=True, text=True)
+    tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
+    return ["", f"API fuzzing (schemathesis, {examples} examples per operation and stateful runs "
+            f"of {steps} steps along the OpenAPI links, SQLite and PostgreSQL; checks: no 5xx, "
+            "documented status codes, content types and response schemas): "
+            f"{'passed' if done.returncode == 0 else 'FAILED'} — {tail} "
+            f"({time.perf_counter() - t0:.0f} s)."]
+
+
 def main() -> int:
     lines = ["# Benchmarks", "",
              f"Measured by `make bench` on {platform.machine()}, {platform.processor() or 'cpu'}, "
@@ -103,6 +124,7 @@ def main() -> int:
 
     lines += bench_lines()
     lines += bench_pull()
+    lines += fuzz_lines()
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "docs").mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -21,25 +22,31 @@ def fill_server(database_url: str, count: int) -> None:
     """``count`` cases written straight into a new server database, as if registered."""
     from sqlalchemy import update
 
+    from ..core.approval.record import redline_sha256
     from ..server_api.app import create_app
-    from ..server_api.models import Case, Change, ServerState
+    from ..server_api.models import Case, Change, RedlineVersion, ServerState
     from ..server_api.services import build_parcels, enter_stage
 
-    app = create_app({"DATABASE_URL": database_url})
+    app = create_app({"DATABASE_URL": database_url, "DEMO": True})
     writers = app.extensions["redline_engines"][1]
     from sqlalchemy.orm import Session
 
     with app.app_context(), Session(writers) as s:
         for i in range(1, count + 1):
+            rows, versions, _findings = build_parcels([{
+                "number": "1", "name": "", "crs": "EPSG:4526", "geometry": SQUARE,
+                "declared_area_m2": 159700.0}])
             case = Case(number=f"JAAA2026{i:04d}" if i < 10000 else f"JBAA2026{i - 9999:04d}",
                         business_code="AA", district="JA" if i < 10000 else "JB",
                         applicant=f"申请人{i}", location="示范县", forms={}, stage="",
-                        stage_history=[], workflow_version=1, suspensions=[],
-                        parcels=build_parcels([{"number": "1", "name": "", "crs": "EPSG:4526",
-                                                "geometry": SQUARE,
-                                                "declared_area_m2": 159700.0}]))
+                        stage_history=[], workflow_version=1, suspensions=[], parcels=rows,
+                        redline_version=1)
             s.add(case)
             s.flush()
+            s.add(RedlineVersion(case_id=case.id, version=1, reason="bench",
+                                 parcels_json=json.dumps(versions),
+                                 sha256=redline_sha256(versions), parcel_count=1,
+                                 area_m2=versions[0]["ellipsoidal_area_m2"]))
             enter_stage(s, case, "received")
             case.revision = i
             s.add(Change(revision=i, case_id=case.id, number=case.number,

@@ -7,23 +7,31 @@ from flask_smorest import Api
 
 from . import errors
 from .config import load_config
-from .db import make_engine, make_sessionmaker
-from .resources import admin, auth, cases, changes, health, stats
+from .db import make_engine, make_sessionmaker, start_checkpointer
+from .guard import check_request
+from .resources import admin, auth, cases, changes, health, records, redlines, stats
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def init_database(config: dict) -> None:
-    """Migrate to the newest schema and seed: run once before workers start."""
+    """Migrate to the newest schema, seed, prune: run once before workers start. Refuses
+    (RedlineError) when the admin would keep no password or the password ``admin`` outside
+    demo mode."""
+    from .auth import prune
     from .migrate import upgrade
     from .seed import seed
 
     upgrade(config["DATABASE_URL"])
     engine = make_engine(config["DATABASE_URL"], immediate=True)
-    with make_sessionmaker(engine)() as session:
-        seed(session, config["ADMIN_PASSWORD"], config["SEED_DEMO_USERS"])
-        prune_idempotency(session, config["IDEMPOTENCY_DAYS"])
-    engine.dispose()
+    try:
+        with make_sessionmaker(engine)() as session:
+            seed(session, config["ADMIN_PASSWORD"], config["DEMO"])
+            prune_idempotency(session, config["IDEMPOTENCY_DAYS"])
+            prune(session)
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def prune_idempotency(session, days: int) -> int:
@@ -40,6 +48,28 @@ def prune_idempotency(session, days: int) -> int:
     return result.rowcount
 
 
+class RedlineApi(Api):
+    """flask-smorest's Api with every error answer documented as it is sent: problem+json."""
+
+    def _register_responses(self):
+        import http
+
+        from flask_smorest.utils import prepare_response
+
+        from .schemas import Problem
+
+        self.spec.components.schema("Problem", schema=Problem)
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = Problem
+            prepare_response(response, self.spec, "application/problem+json")
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "problem+json", "schema": Problem}
+        prepare_response(response, self.spec, "application/problem+json")
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
 def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
     config = load_config(overrides)
     if init:
@@ -52,24 +82,33 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
     }
     app.json.ensure_ascii = False
     url = config["DATABASE_URL"]
-    read_engine = make_engine(url)
-    write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else read_engine
+    busy = config["BUSY_TIMEOUT_MS"]
+    read_engine = make_engine(url, busy_ms=busy)
+    write_engine = make_engine(url, immediate=True, busy_ms=busy) if url.startswith("sqlite") \
+        else read_engine
     readers, writers = make_sessionmaker(read_engine), make_sessionmaker(write_engine)
     app.extensions["redline_engines"] = (read_engine, write_engine)
+    start_checkpointer(url)
+
+    sqlite = url.startswith("sqlite")
 
     @app.before_request
     def _session():
+        g.readers = readers
         g.session = (writers if request.method in WRITE_METHODS else readers)()
+        if not sqlite:
+            g.reader = g.session  # no write lock to avoid: one connection per request
+        check_request()
 
     @app.teardown_request
     def _close(_exc):
-        session = g.pop("session", None)
-        if session is not None:
+        sessions = {id(s): s for s in (g.pop("session", None), g.pop("reader", None)) if s}
+        for session in sessions.values():
             session.rollback()
             session.close()
 
-    api = Api(app)
-    for module in (health, auth, cases, changes, stats, admin):
+    api = RedlineApi(app)
+    for module in (health, auth, cases, redlines, records, changes, stats, admin):
         api.register_blueprint(module.blp)
     errors.register(app)
     return app

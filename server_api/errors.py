@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import RedlineError
@@ -56,6 +56,20 @@ def register(app) -> None:
         # a constraint the code did not check first: a conflict with existing data, not a crash
         app.logger.warning("integrity error: %s", exc.orig)
         return problem(409, "Conflict", "the change conflicts with existing data")
+
+    @app.errorhandler(OperationalError)
+    def _busy(exc: OperationalError):
+        # SQLite's write lock held past the busy timeout, or PostgreSQL refusing connections
+        # for a moment: the client may retry, nothing was written
+        text = str(exc.orig).lower()
+        if exc.connection_invalidated or any(s in text for s in (
+                "database is locked", "busy", "too many connections", "could not serialize",
+                "deadlock", "server closed the connection", "terminating connection")):
+            app.logger.warning("database busy: %s", exc.orig)
+            return problem(503, "Service Unavailable", "the database is busy: retry shortly",
+                           headers={"Retry-After": "1"})
+        app.logger.exception("database error")
+        return problem(500, "Internal Server Error", "the error was logged")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,4 +1,10 @@
-"""HTTP helpers shared by the resources: JSON responses, ETag / If-Match, Idempotency-Key."""
+"""HTTP helpers shared by the resources: sessions, JSON responses, ETag / If-Match,
+Idempotency-Key, and ``commit_change``, the one way a case change is committed.
+
+A write request has two sessions: ``reader()`` for everything before the write (the token,
+look-ups, validation), and ``g.session`` for the write itself; on SQLite the write session
+takes the database's write lock at its first statement, so the lock is held only while the
+change is written, not while a large red line is parsed and measured."""
 
 from __future__ import annotations
 
@@ -6,41 +12,57 @@ import hashlib
 import json
 
 from flask import Response, g, request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .errors import ApiError
-from .models import Case, IdempotencyRecord
+from .models import AuditEntry, Case, Change, IdempotencyRecord, ServerState, User, utcnow
+
+
+def reader():
+    """The request's read session (opened on first use, closed at teardown)."""
+    if "reader" not in g:
+        g.reader = g.readers()
+    return g.reader
 
 
 def json_response(schema, data, status: int = 200, headers: dict | None = None) -> Response:
-    body = json.dumps(schema.dump(data), ensure_ascii=False)
+    """``data`` dumped by ``schema`` (None: already dumped) as a JSON response."""
+    body = json.dumps(schema.dump(data) if schema is not None else data, ensure_ascii=False)
     resp = Response(body, status=status, mimetype="application/json")
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp
 
 
-def visible(user, case: Case | None) -> bool:
-    """Officers see their district's cases; reviewers, leaders and admins see all."""
-    if case is None or case.deleted:
+def visible(user: User, case: Case | None, deleted_too: bool = False) -> bool:
+    """Officers see their own district's cases (an officer without a district sees none);
+    reviewers, leaders and admins see all. Deleted cases only where ``deleted_too`` (their
+    audit, for reviewers, leaders and admins)."""
+    if case is None or (case.deleted and not (deleted_too and user.role != "officer")):
         return False
-    return user.role != "officer" or user.district in (None, case.district)
+    return user.role != "officer" or (user.district is not None
+                                      and user.district == case.district)
 
 
-def load_case(session, number: str, for_update: bool = False) -> Case:
+def load_case(session, number: str, for_update: bool = False,
+              deleted_too: bool = False) -> Case:
     query = select(Case).where(Case.number == number)
     if for_update:
-        query = query.with_for_update()
+        # the row as it is once locked, not as an earlier read of this session saw it
+        query = query.with_for_update().execution_options(populate_existing=True)
     case = session.scalar(query)
-    if not visible(g.user, case):
+    if not visible(g.user, case, deleted_too):
         raise ApiError(404, "Not Found", f"no case {number}")
     return case
+
+
+def etag(case: Case) -> str:
+    return f'"{case.number}-{case.version}"'
 
 
 def check_if_match(case: Case, current: dict) -> None:
     """428 without If-Match; 412 with the current state when it is stale."""
     from .schemas import CaseOut
-    from .services import etag
 
     wanted = request.headers.get("If-Match")
     if not wanted:
@@ -93,3 +115,58 @@ def remember(session, response: Response) -> None:
     session.add(IdempotencyRecord(key=key, user_id=g.user.id, request_hash=fingerprint,
                                   status=response.status_code,
                                   body=response.get_data(as_text=True), headers=headers))
+
+
+def audit(session, action: str, detail: dict, case_id: int | None = None) -> None:
+    """An audit entry in the change's own transaction (old and new values in ``detail``)."""
+    user = getattr(g, "user", None)
+    session.add(AuditEntry(user_id=user.id if user else None, case_id=case_id, action=action,
+                           detail=json.loads(json.dumps(detail, default=str,
+                                                        ensure_ascii=False))))
+
+
+def commit_change(session, case: Case, action: str, detail: dict, respond,
+                  op: str = "upsert"):
+    """Audit, change feed, revision and the idempotency record in the change's own
+    transaction; the revision is taken last, so revisions follow commit order.
+    ``respond()`` builds the response once the revision is known: inside the transaction when
+    the request has an Idempotency-Key (its response is stored with the change), after the
+    commit otherwise, so that rendering a large red line does not hold SQLite's write lock."""
+    from sqlalchemy.exc import IntegrityError
+
+    case.updated = utcnow()
+    audit(session, action, detail, case.id)
+    session.flush()
+    revision = session.execute(update(ServerState).where(ServerState.id == 1)
+                               .values(revision=ServerState.revision + 1)
+                               .returning(ServerState.revision)).scalar_one()
+    case.revision = revision
+    session.add(Change(revision=revision, case_id=case.id, number=case.number,
+                       district=case.district, op=op))
+    session.flush()
+    keyed = getattr(g, "idempotency", None) is not None
+    if keyed:
+        response = respond()
+        remember(session, response)
+    else:
+        for name in ("parcels", "opinions", "attachments"):
+            getattr(case, name)  # loaded now, not by a lazy load after the commit
+    try:
+        session.commit()
+    except IntegrityError:
+        # the same Idempotency-Key committed concurrently (PostgreSQL): answer as it did
+        session.rollback()
+        replay = replay_if_seen(session)
+        if replay is not None:
+            return replay
+        raise ApiError(409, "Conflict", "a concurrent change got there first: retry") from None
+    return response if keyed else respond()
+
+
+def commit_admin(session, action: str, detail: dict) -> None:
+    """An admin change (workflow, rules, business types, calendar, users): audited with old
+    and new values, and the configuration revision bumped so every worker reloads."""
+    audit(session, action, detail)
+    session.execute(update(ServerState).where(ServerState.id == 1)
+                    .values(config_revision=ServerState.config_revision + 1))
+    session.commit()

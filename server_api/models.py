@@ -48,6 +48,15 @@ class Token(Base):
     user: Mapped[User] = relationship()
 
 
+class LoginFailure(Base):
+    """A failed login, by user name and by address: throttling shared by every worker."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)  # user:<name> | addr:<ip>
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class BusinessType(Base):
     __tablename__ = "business_types"
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
@@ -89,6 +98,9 @@ class ServerState(Base):
     __tablename__ = "server_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    # bumped by every admin change of workflow, rules, business types or calendar: each worker
+    # compares it with the one its caches were filled at
+    config_revision: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Case(Base):
@@ -111,6 +123,7 @@ class Case(Base):
     suspensions: Mapped[list] = mapped_column(JSON, default=list)  # [[from, to|None], …]
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    redline_version: Mapped[int] = mapped_column(Integer, default=0)  # 0: no red line yet
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -134,7 +147,8 @@ class Parcel(Base):
     use: Mapped[str | None] = mapped_column(String(100))  # 地块用途, what the checks take
     srid: Mapped[int] = mapped_column(Integer)  # the CGCS2000 zone the coordinates are in
     geom_zone: Mapped[bytes] = mapped_column(LargeBinary)  # WKB, exact legal coordinates
-    geom: Mapped[bytes] = mapped_column(Geometry(4490))  # CGCS2000 lon/lat, for queries
+    # CGCS2000 lon/lat for PostGIS queries (on SQLite its bounding box: see build_parcels)
+    geom: Mapped[bytes] = mapped_column(Geometry(4490))
     minx: Mapped[float] = mapped_column(Float)
     miny: Mapped[float] = mapped_column(Float)
     maxx: Mapped[float] = mapped_column(Float)
@@ -149,6 +163,34 @@ class Parcel(Base):
                       Index("ix_parcels_bbox", "minx", "miny", "maxx", "maxy"))
 
 
+class RedlineVersion(Base):
+    """Every red line a case ever had, never deleted: the parcels as stored (canonical dicts
+    with GeoJSON in the zone's coordinates and the measured areas), who, when, why, and the
+    SHA-256 of the parcels (``core.approval.record.redline_sha256``). ``parcels`` holds the
+    current version's rows for queries by extent."""
+
+    __tablename__ = "redline_versions"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author: Mapped[User | None] = relationship()
+    reason: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    parcel_count: Mapped[int] = mapped_column(Integer)
+    area_m2: Mapped[float] = mapped_column(Float)  # Σ ellipsoidal area
+    # JSON text, written before the write transaction begins (a large red line serialises in
+    # seconds; SQLite's write lock should not wait for that)
+    parcels_json: Mapped[str] = mapped_column(Text)
+
+    @property
+    def parcels(self) -> list:
+        import json
+
+        return json.loads(self.parcels_json)
+
+
 class Opinion(Base):
     __tablename__ = "opinions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -160,6 +202,9 @@ class Opinion(Base):
     signed: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str] = mapped_column(Text)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # what was signed: the case's content hash at that moment, and the hash of the signature
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Attachment(Base):

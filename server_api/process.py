@@ -22,8 +22,11 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, workers: int = 2, port: int | None = None):
+    def __init__(self, database_url: str, workers: int = 2, port: int | None = None,
+                 demo: bool = True, env: dict | None = None):
         self.database_url = database_url
+        self.demo = demo  # the demo users (tests, demo, benchmarks)
+        self.env = env or {}
         self.workers = workers
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -35,9 +38,10 @@ class LiveServer:
         self.log = tempfile.TemporaryFile(mode="w+", prefix="redline-server-")
         self.process = subprocess.Popen(
             [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", str(self.workers), "--database", self.database_url],
+             "--workers", str(self.workers), "--database", self.database_url,
+             *(["--demo"] if self.demo else [])],
             stdout=subprocess.DEVNULL, stderr=self.log, text=True,
-            env=dict(os.environ), start_new_session=True)
+            env={**os.environ, **self.env}, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -17,9 +17,33 @@ class Strict(Schema):
         ordered = True
 
 
+def timestamp(**kw):
+    """A time with its zone, as the server writes every one (ISO 8601, UTC)."""
+    return fields.String(metadata={"format": "date-time",
+                                   "example": "2026-11-29T08:00:00+00:00"}, **kw)
+
+
+class Problem(Schema):
+    """Every error (RFC 9457 problem details, application/problem+json)."""
+
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Raw(metadata={"description": "per field, when input was invalid"})
+    violations = fields.List(fields.Dict(), metadata={"description": "rules that block"})
+    findings = fields.List(fields.Dict(), metadata={"description": "red-line findings"})
+    current = fields.Dict(metadata={"description": "the case as it is now (412)"})
+
+
 class LoginIn(Strict):
     username = fields.String(required=True, validate=validate.Length(1, 64))
     password = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class PasswordIn(Strict):
+    old_password = fields.String(required=True, validate=validate.Length(1, 200))
+    new_password = fields.String(required=True, validate=validate.Length(10, 200))
 
 
 class UserOut(Base):
@@ -28,11 +52,12 @@ class UserOut(Base):
     role = fields.String()
     district = fields.String(allow_none=True)
     signer_role = fields.String(allow_none=True)
+    active = fields.Boolean()
 
 
 class TokenOut(Base):
     token = fields.String()
-    expires = fields.DateTime()
+    expires = timestamp()
     user = fields.Nested(UserOut)
 
 
@@ -52,13 +77,16 @@ class ParcelIn(Strict):
 class ParcelsIn(Strict):
     parcels = fields.List(fields.Nested(ParcelIn), required=True,
                           validate=validate.Length(max=500))
+    reason = fields.String(load_default="", validate=validate.Length(0, 2000),
+                           metadata={"description": "why the red line changes (kept with the "
+                                     "new version)"})
 
 
 class ParcelOut(Base):
     number = fields.String()
     name = fields.String()
     crs = fields.String()
-    geometry = fields.Dict()
+    geometry = fields.Dict(metadata={"description": "only with ?include=geometry in lists"})
     declared_area_m2 = fields.Float(allow_none=True)
     use = fields.String(allow_none=True)
     planar_area_m2 = fields.Float()
@@ -76,11 +104,11 @@ class OpinionIn(Strict):
 
 class OpinionOut(Base):
     stage = fields.String()
-    author = fields.String()
+    author = fields.String(allow_none=True)
     signer_role = fields.String(allow_none=True)
     signed = fields.Boolean()
     text = fields.String()
-    created = fields.DateTime()
+    created = timestamp()
 
 
 class AttachmentIn(Strict):
@@ -95,7 +123,7 @@ class AttachmentOut(Base):
     kind = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    created = fields.DateTime()
+    created = timestamp()
 
 
 FORMS = fields.Dict(metadata={"description": "application / indicator / approval forms, "
@@ -148,8 +176,11 @@ class CaseOut(Base):
     deadline = fields.Nested(DeadlineOut, allow_none=True)
     version = fields.Integer()
     revision = fields.Integer()
-    created = fields.DateTime()
-    updated = fields.DateTime()
+    redline_version = fields.Integer(metadata={"description": "0 before the first red line"})
+    editable = fields.Boolean(metadata={"description": "the stage allows red-line and form "
+                                        "changes"})
+    created = timestamp()
+    updated = timestamp()
     parcels = fields.List(fields.Nested(ParcelOut))
     opinions = fields.List(fields.Nested(OpinionOut))
     attachments = fields.List(fields.Nested(AttachmentOut))
@@ -165,8 +196,10 @@ class CaseListArgs(Base):
     project_tag = fields.String(validate=validate.Length(1, 64))
     overdue = fields.Boolean()
     bbox = fields.String(metadata={"description": "minlon,minlat,maxlon,maxlat (CGCS2000)"},
-                         validate=validate.Regexp(r"^-?[\d.]+,-?[\d.]+,-?[\d.]+,-?[\d.]+$"))
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+                         validate=lambda v: _bbox_ok(v))
+    include = fields.String(validate=validate.OneOf(["geometry"]),
+                            metadata={"description": "geometry: the parcels' coordinates too"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 10**9))
 
 
@@ -206,7 +239,7 @@ class ChangesOut(Base):
 
 
 class AuditOut(Base):
-    at = fields.DateTime()
+    at = timestamp()
     user = fields.String(allow_none=True)
     action = fields.String()
     detail = fields.Dict()
@@ -241,7 +274,7 @@ class BusinessTypeIn(Strict):
 class UserIn(Strict):
     username = fields.String(required=True, validate=validate.Length(1, 64))
     display_name = fields.String(load_default="", validate=validate.Length(0, 100))
-    password = fields.String(required=True, validate=validate.Length(8, 200))
+    password = fields.String(required=True, validate=validate.Length(10, 200))
     role = fields.String(required=True,
                          validate=validate.OneOf(["officer", "reviewer", "leader", "admin"]))
     district = fields.String(allow_none=True, load_default=None,
@@ -249,3 +282,63 @@ class UserIn(Strict):
     signer_role = fields.String(allow_none=True, load_default=None,
                                 validate=validate.OneOf(["handler", "section_chief",
                                                          "chief_representative"]))
+
+
+class UserPatch(Strict):
+    display_name = fields.String(validate=validate.Length(0, 100))
+    password = fields.String(validate=validate.Length(10, 200))
+    role = fields.String(validate=validate.OneOf(["officer", "reviewer", "leader", "admin"]))
+    district = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    signer_role = fields.String(allow_none=True,
+                                validate=validate.OneOf(["handler", "section_chief",
+                                                         "chief_representative"]))
+    active = fields.Boolean(metadata={"description": "false: deactivated, tokens revoked"})
+
+
+class RedlineVersionOut(Base):
+    version = fields.Integer()
+    created = timestamp()
+    author = fields.String(allow_none=True)
+    reason = fields.String()
+    sha256 = fields.String()
+    parcel_count = fields.Integer()
+    area_m2 = fields.Float()
+
+
+class RedlineOut(RedlineVersionOut):
+    parcels = fields.List(fields.Dict())
+
+
+class VersionArgs(Base):
+    version = fields.Integer(validate=validate.Range(1, 10**9),
+                             metadata={"description": "default: the current version"})
+
+
+class AdminAuditArgs(Base):
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10**9))
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float] | None:
+    """minx,miny,maxx,maxy as four finite numbers in order, or None."""
+    import math
+
+    parts = text.split(",")
+    if len(parts) != 4:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(p) for p in parts)
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x0 > x1 or y0 > y1:
+        return None
+    return x0, y0, x1, y1
+
+
+def _bbox_ok(text: str) -> bool:
+    from marshmallow import ValidationError
+
+    if parse_bbox(text) is None:
+        raise ValidationError("bbox is minx,miny,maxx,maxy: four finite numbers, each minimum "
+                              "not above its maximum")
+    return True

@@ -14,7 +14,7 @@ from tests.server_helpers import SQUARE_AREA, Api, parcel
 
 @pytest.fixture()
 def app(database_url):
-    return create_app({"DATABASE_URL": database_url})
+    return create_app({"DATABASE_URL": database_url, "DEMO": True})
 
 
 @pytest.fixture()
@@ -88,12 +88,15 @@ def test_full_workflow_with_rules(officer, reviewer, leader):
     r = officer.step(n, "accept")
     assert r.json["stage"] == "accepted" and r.json["deadline"]["status"] in ("normal", "yellow")
     officer.step(n, "submit")
-    officer.step(n, "approve_first_review")
+    officer.opinion(n)  # the handler signs the first review
+    r = officer.step(n, "approve_first_review", expect=403)  # who submitted does not approve
+    assert r.json["title"] == "Separation of duties"
+    reviewer.step(n, "approve_first_review")
+    reviewer.opinion(n)
     reviewer.step(n, "approve_review")
     r = leader.step(n, "decide", expect=409)
     assert "three-signature" in r.json["violations"][0]["message"]
-    for api in (officer, reviewer, leader):
-        api.opinion(n)
+    leader.opinion(n)
     leader.step(n, "decide")
     r = officer.step(n, "close")
     assert r.json["stage"] == "closed" and r.json["transitions"] == []
@@ -107,7 +110,7 @@ def test_send_back_suspend_resume_extend_terminate(officer, reviewer, leader):
     officer.attach(n, "红线图")
     officer.step(n, "accept")
     officer.step(n, "submit")
-    officer.step(n, "approve_first_review")
+    reviewer.step(n, "approve_first_review")
     r = reviewer.step(n, "send_back", expect=422)
     assert "reason" in r.json["detail"]
     r = reviewer.step(n, "send_back", reason="补充材料")
@@ -124,8 +127,8 @@ def test_send_back_suspend_resume_extend_terminate(officer, reviewer, leader):
     officer.step(n, "terminate", expect=403, reason="撤回")
     r = leader.step(n, "terminate", reason="申请人撤回")
     assert r.json["stage"] == "terminated"
-    assert officer.patch(f"/api/v1/cases/{n}", {"applicant": "新"},
-                         etag=officer.etag(n)).status_code == 422
+    r = officer.patch(f"/api/v1/cases/{n}", {"applicant": "新"}, etag=officer.etag(n))
+    assert r.status_code == 409 and r.json["title"] == "Case sealed"
 
 
 def test_red_line_rules_block_and_dry_run(officer):
@@ -147,10 +150,9 @@ def test_red_line_rules_block_and_dry_run(officer):
     r = officer.put(f"/api/v1/cases/{n}/parcels", {"parcels": [parcel(geometry=bowtie,
                                                                       declared=None)]},
                     etag=officer.etag(n))
-    assert r.json["parcels"][0]["valid"] is False
-    assert any(f["code"] == "SELF_INTERSECTION" for f in r.json["parcels"][0]["findings"])
-    r = officer.step(n, "submit", expect=409)
-    assert "not valid" in r.json["violations"][0]["message"]
+    assert r.status_code == 422  # refused with the findings, nothing stored
+    assert any(f["code"] == "SELF_INTERSECTION" for f in r.json["findings"])
+    assert officer.get(f"/api/v1/cases/{n}").json["parcels"][0]["planar_area_m2"] == SQUARE_AREA
     far = {"type": "Polygon", "coordinates": [[[39461000, 3343000], [39461100, 3343000],
                                                [39461100, 3343100], [39461000, 3343000]]]}
     r = officer.put(f"/api/v1/cases/{n}/parcels", {"parcels": [parcel(geometry=far)]},
@@ -312,7 +314,7 @@ def test_rules_are_data(officer, admin):
 
 def test_postgis_geometry_is_stored(pg_cluster):
     database_url = pg_cluster.new_database()
-    app = create_app({"DATABASE_URL": database_url})
+    app = create_app({"DATABASE_URL": database_url, "DEMO": True})
     Api(app.test_client(), "officer").create()
     from sqlalchemy import create_engine, text
 
@@ -323,7 +325,7 @@ def test_postgis_geometry_is_stored(pg_cluster):
 
 
 def test_old_idempotency_keys_are_pruned_at_start(database_url):
-    app = create_app({"DATABASE_URL": database_url})
+    app = create_app({"DATABASE_URL": database_url, "DEMO": True})
     api = Api(app.test_client(), "officer")
     body = {"business_code": "AA", "district": "JA", "applicant": "x"}
     assert api.post("/api/v1/cases", body, key="old").status_code == 201
@@ -334,7 +336,7 @@ def test_old_idempotency_keys_are_pruned_at_start(database_url):
     with write.begin() as conn:
         conn.execute(update(IdempotencyRecord).values(
             created=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
-    app = create_app({"DATABASE_URL": database_url})  # a restart prunes
+    app = create_app({"DATABASE_URL": database_url, "DEMO": True})  # a restart prunes
     api = Api(app.test_client(), "officer")
     again = api.post("/api/v1/cases", body, key="old")
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers

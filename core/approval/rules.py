@@ -76,7 +76,9 @@ def _materials_present(facts, params):
 
 def _signatures_complete(facts, params):
     chain = params.get("roles", ["handler", "section_chief", "chief_representative"])
-    signed = {o.get("signer_role") for o in facts.get("opinions", []) if o.get("signed")}
+    # only signatures that count: given in their stage, on the content as it is, in order
+    signed = {o.get("signer_role") for o in facts.get("opinions", [])
+              if o.get("signed") and o.get("counts", True)}
     missing = [r for r in chain if r not in signed]
     return f"three-signature chain incomplete: {', '.join(missing)} not signed" if missing else None
 
@@ -96,14 +98,71 @@ CHECKS: dict[str, Callable[[dict, dict], str | None]] = {
 }
 
 
+# the parameters each check takes: name -> (type test, what it must be)
+_NUMBER = (lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0,
+           "a number >= 0")
+_TEXTS = (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of texts")
+PARAMS = {
+    "redline_stored": {},
+    "area_consistent": {"tolerance_m2": _NUMBER, "tolerance_rel": _NUMBER},
+    "materials_present": {"materials": _TEXTS},
+    "signatures_complete": {"roles": _TEXTS},
+    "field_required": {"form": (lambda v: v in ("application", "indicator", "approval"),
+                                "application, indicator or approval"), "fields": _TEXTS},
+}
+FACTS = ("transition", "stage", "district", "business_type", "business_code")
+
+
+def _check_when(when, where: str) -> None:
+    if not isinstance(when, dict):
+        raise RedlineError(f"{where}: 'when' must be an object of fact -> value(s), not "
+                           f"{type(when).__name__}")
+    for key, wanted in when.items():
+        if key not in FACTS:
+            raise RedlineError(f"{where}: unknown fact {key!r} in 'when' (facts: "
+                               f"{', '.join(FACTS)})")
+        values = wanted if isinstance(wanted, list) else [wanted]
+        if not all(isinstance(v, str) for v in values):
+            raise RedlineError(f"{where}: 'when' {key!r} takes a text or a list of texts")
+
+
+def validate_rules(definition) -> None:
+    """A rule set an admin sends, checked whole before it is stored: every row's check,
+    parameters and conditions (a bad row would otherwise break every later request)."""
+    if not isinstance(definition, dict) or not isinstance(definition.get("routing"), list) \
+            or not isinstance(definition.get("blocking"), list):
+        raise RedlineError("rules need 'routing' and 'blocking' lists")
+    for i, row in enumerate(definition["routing"]):
+        if not isinstance(row, dict) or not isinstance(row.get("section"), str) \
+                or not row["section"]:
+            raise RedlineError(f"routing row {i} needs a 'section' text")
+        _check_when(row.get("when", {}), f"routing row {i}")
+    validate_rule_rows(definition["blocking"])
+
+
 def validate_rule_rows(rows: list[dict]) -> None:
     for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise RedlineError(f"rule {i}: an object is needed")
         if row.get("check") not in CHECKS:
             raise RedlineError(f"rule {i} ({row.get('id')}): unknown check {row.get('check')!r}; "
                                f"use one of {', '.join(CHECKS)}")
         for key in ("id", "name"):
-            if not row.get(key):
-                raise RedlineError(f"rule {i}: missing {key!r}")
+            if not isinstance(row.get(key), str) or not row.get(key):
+                raise RedlineError(f"rule {i}: missing {key!r} (a text)")
+        _check_when(row.get("when", {}), f"rule {row['id']}")
+        params = row.get("params", {})
+        if not isinstance(params, dict):
+            raise RedlineError(f"rule {row['id']}: 'params' must be an object")
+        allowed = PARAMS[row["check"]]
+        for key, value in params.items():
+            if key not in allowed:
+                raise RedlineError(f"rule {row['id']}: check {row['check']} takes no parameter "
+                                   f"{key!r} (it takes: {', '.join(allowed) or 'none'})")
+            test, what = allowed[key]
+            if not test(value):
+                raise RedlineError(f"rule {row['id']}: parameter {key!r} must be {what}, not "
+                                   f"{value!r}")
 
 
 def blocking_violations(rows: list[dict], facts: dict) -> list[Violation]:

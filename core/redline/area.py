@@ -10,6 +10,7 @@ reference cancels over a closed ring), and edges are first cut into pieces of at
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,11 +67,13 @@ def planar_area(geom) -> float:
 
 def densify_ring(xy: np.ndarray, max_len: float = DENSIFY_M) -> np.ndarray:
     closed = np.vstack([xy, xy[:1]])
-    seg = np.hypot(*np.diff(closed, axis=0).T)
-    pieces = np.maximum(1, np.ceil(seg / max_len).astype(int))
-    out = [closed[i] + (closed[i + 1] - closed[i]) * (np.arange(k)[:, None] / k)
-           for i, k in enumerate(pieces)]
-    return np.concatenate(out)
+    step = np.diff(closed, axis=0)
+    pieces = np.maximum(1, np.ceil(np.hypot(*step.T) / max_len).astype(int))
+    # every segment's start repeated once per piece, plus the fraction of the way along it
+    owner = np.repeat(np.arange(len(pieces)), pieces)
+    first = np.cumsum(pieces) - pieces
+    frac = (np.arange(pieces.sum()) - first[owner]) / pieces[owner]
+    return closed[owner] + step[owner] * frac[:, None]
 
 
 def trapezoid_ring_area(lon_rad: np.ndarray, lat_rad: np.ndarray, terms: EllipsoidTerms) -> float:
@@ -89,8 +92,19 @@ def trapezoid_ring_area(lon_rad: np.ndarray, lat_rad: np.ndarray, terms: Ellipso
     return float(2 * terms.b ** 2 * np.sum(d_lon * bracket))
 
 
+_LOCAL = threading.local()
+
+
 def _to_geographic(crs: CRS) -> Transformer:
-    return Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    """The zone -> lon/lat transformer, made once per CRS and thread (making one costs more
+    than measuring a parcel; a server thread measures thousands)."""
+    cache = getattr(_LOCAL, "transformers", None)
+    if cache is None:
+        cache = _LOCAL.transformers = {}
+    key = crs.srs or crs.to_wkt()
+    if key not in cache:
+        cache[key] = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    return cache[key]
 
 
 def ellipsoidal_area(geom, crs: CRS, densify_m: float = DENSIFY_M) -> float:

@@ -41,7 +41,7 @@ def _ring_findings(p: Parcel, out: list[Finding]) -> None:
                                f"{label} is not closed in the file; closed by joining "
                                f"{pts[-1].name} to {pts[0].name}", pts[0].easting, pts[0].northing))
         xy = ring.xy()
-        distinct = {(round(x, 4), round(y, 4)) for x, y in xy}
+        distinct = np.unique(np.round(np.asarray(xy, dtype=float).reshape(-1, 2), 4), axis=0)
         if len(distinct) < 3:
             out.append(Finding("TOO_FEW_POINTS", ERROR, p.number, pts[0].name if pts else None,
                                f"{label} has {len(distinct)} distinct point(s); a ring needs 3",
@@ -56,7 +56,7 @@ def _ring_findings(p: Parcel, out: list[Finding]) -> None:
                                f"{label}: {p.point_named(ri, j)} repeats {p.point_named(ri, i)}",
                                *arr[j]))
         # the hull, not the signed area: a bow tie has zero area but is no degenerate ring
-        if shapely.MultiPoint(arr - arr[0]).convex_hull.area < 1e-6:
+        if shapely.convex_hull(shapely.multipoints(arr - arr[0])).area < 1e-6:
             out.append(Finding("DEGENERATE_RING", ERROR, p.number, pts[0].name,
                                f"{label} encloses no area", *arr[0]))
             continue
@@ -91,7 +91,8 @@ def _self_crossings(xy: np.ndarray):
 
 
 def _structure_findings(p: Parcel, out: list[Finding]) -> None:
-    polys = [shapely.Polygon(r.xy()) if len(r.xy()) >= 3 else None for r in p.rings]
+    polys = [shapely.polygons(np.asarray(xy)) if len(xy) >= 3 else None
+             for xy in (r.xy() for r in p.rings)]
     for i in range(len(polys)):
         for j in range(i + 1, len(polys)):
             a, b = polys[i], polys[j]

@@ -1,10 +1,19 @@
-"""Cases: create, read, query, edit, parcels, opinions, attachments, transitions, audit."""
+"""Cases: create, read, query, edit, opinions, attachments, transitions, audit.
+
+Who may change what: the red line and the forms change only in the stages the workflow marks
+editable, by the case's handler (an officer of its district) or an admin; the handler is
+reassigned only by reviewers, leaders and admins. Every change is audited with old and new
+values. Red lines: ``redlines.py``; the exported record: ``records.py``."""
 
 from __future__ import annotations
 
-from flask import g
+import uuid
+
+from flask import Response, g
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...core.approval.rules import blocking_violations, route
 from ...core.approval.workflow import Workflow
@@ -12,8 +21,16 @@ from ...core.errors import RedlineError
 from .. import services
 from ..auth import require
 from ..errors import ApiError
-from ..http import check_if_match, json_response, load_case, replay_if_seen
-from ..models import Attachment, AuditEntry, Case, Opinion, Parcel, RuleSet, User
+from ..http import (
+    check_if_match,
+    commit_change,
+    etag,
+    json_response,
+    load_case,
+    reader,
+    replay_if_seen,
+)
+from ..models import Attachment, AuditEntry, Case, Parcel, User
 from ..schemas import (
     AttachmentIn,
     AuditOut,
@@ -24,19 +41,18 @@ from ..schemas import (
     CasePatch,
     DryRunOut,
     OpinionIn,
-    ParcelsIn,
     TransitionIn,
+    parse_bbox,
 )
 from ..services import (
     build_parcels,
     case_dict,
+    changed_fields,
     check_forms,
-    commit_change,
-    deadline_for,
     enter_stage,
-    etag,
     latest_workflow_version,
     new_case_number,
+    store_redline,
     workflow_for,
 )
 
@@ -47,118 +63,158 @@ WRITE_HEADERS = {"If-Match": {"description": "the case's ETag", "schema": {"type
                               "required": True},
                  "Idempotency-Key": {"description": "a client-made id: a replay changes "
                                      "nothing", "schema": {"type": "string"}}}
-ERRORS = {400, 401, 403, 404, 412, 422, 428}
+WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
+NUMBER_LINK = {"number": "$response.body#/number"}
+WRITE_LINK = {**NUMBER_LINK, "header.If-Match": "$response.header.ETag"}
+CASE_LINKS = {"links": {
+    "GetCase": {"operationId": "getCase", "parameters": NUMBER_LINK},
+    "PatchCase": {"operationId": "patchCase", "parameters": WRITE_LINK},
+    "PutParcels": {"operationId": "putParcels", "parameters": WRITE_LINK},
+    "GetParcels": {"operationId": "getParcels", "parameters": NUMBER_LINK},
+    "Transition": {"operationId": "transition", "parameters": WRITE_LINK},
+    "AddOpinion": {"operationId": "addOpinion", "parameters": WRITE_LINK},
+    "AddAttachment": {"operationId": "addAttachment", "parameters": WRITE_LINK},
+    "GetRecord": {"operationId": "getRecord", "parameters": NUMBER_LINK},
+    "GetAudit": {"operationId": "getAudit", "parameters": NUMBER_LINK},
+}}
 
 
-def _doc(*codes):
-    return {"responses": {str(c): {"description": "problem+json",
-                                   "content": {"application/problem+json": {"schema": {
-                                       "type": "object"}}}} for c in codes}}
+def doc(operation_id: str, *codes: int, links: int | None = None, headers: bool = False
+        ) -> dict:
+    """OpenAPI of an endpoint: its id, its error answers (problem+json) and, for answers that
+    carry a case, the links a client (or a stateful fuzzer) follows."""
+    responses = {str(c): {"description": "problem+json", "content": {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for c in codes}
+    out = {"operationId": operation_id, "responses": responses}
+    if headers:
+        out["parameters"] = [{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()]
+    if links:  # the success code whose answer is a case
+        out["responses"] = {**responses, str(links): CASE_LINKS}
+    return out
 
 
 def _respond(case, status=200, extra_headers=None):
     def respond():
         headers = {"ETag": etag(case), **(extra_headers or {})}
-        return json_response(CaseOut(), case_dict(g.session, case), status, headers)
+        # the reader: after the commit no query of the writer may take the write lock again
+        return json_response(None, services.render_case(reader(), case), status, headers)
 
     return respond
 
 
-def _rules(session) -> dict:
-    row = session.scalar(select(RuleSet).order_by(RuleSet.version.desc()).limit(1))
-    return row.definition
-
-
-def _facts(session, case: Case, transition: str) -> dict:
-    business = case_dict(session, case)
+def _facts(session, case: Case, transition: str, wf: Workflow) -> dict:
+    business = services.business_types(session)[case.business_code]
     return {"transition": transition, "stage": case.stage, "district": case.district,
-            "business_type": business["business_name"], "business_code": case.business_code,
+            "business_type": business.name, "business_code": case.business_code,
             "forms": case.forms,
             "parcels": [{"number": p.number, "valid": p.valid,
                          "declared_area_m2": p.declared_area_m2,
                          "planar_area_m2": p.planar_area_m2} for p in case.parcels],
             "attachments": [{"name": a.name, "kind": a.kind} for a in case.attachments],
-            "opinions": [{"signer_role": o.signer_role, "signed": o.signed}
-                         for o in case.opinions]}
+            "opinions": services.signatures(session, case, wf)}
 
 
+# --- who may do what -------------------------------------------------------------------------
+def may_edit(user: User, case: Case, wf: Workflow) -> bool:
+    """The handler (an officer) or an admin; reviewers and leaders where the stage is theirs."""
+    if user.role == "admin":
+        return True
+    if user.role == "officer":
+        return case.handler_id in (None, user.id)
+    return user.role in wf.stage_roles(case.stage)
+
+
+def require_editor(case: Case, wf: Workflow) -> None:
+    if not may_edit(g.user, case, wf):
+        roles = " or ".join(sorted(wf.stage_roles(case.stage))) or "nobody"
+        raise ApiError(403, "Forbidden", f"only the case's handler (or, in stage {case.stage}, "
+                       f"{roles}) may change case {case.number}")
+
+
+def require_editable(case: Case, wf: Workflow, what: str) -> None:
+    """409 outside the editable stages, naming the way out."""
+    if case.stage in wf.editable:
+        return
+    if case.stage in wf.final or case.stage in wf.sealed:
+        raise ApiError(409, "Case sealed", f"case {case.number} is {case.stage} "
+                       f"({wf.stages.get(case.stage, case.stage)}); its record never changes",
+                       stage=case.stage)
+    outs = [t.name for t in wf.allowed(case.stage)
+            if t.to in wf.editable or t.name in ("send_back", "amend")]
+    names = ", ".join(wf.stages.get(s, s) for s in wf.editable)
+    raise ApiError(409, "Case locked", f"case {case.number} is in stage {case.stage} "
+                   f"({wf.stages.get(case.stage, case.stage)}): its {what} can change only in "
+                   f"{names}. Way out: {' or '.join(outs) or 'none from this stage'} (with a "
+                   "reason; an amendment starts a new red-line version)",
+                   stage=case.stage, editable=wf.editable, ways_out=outs)
+
+
+# --- list and read -----------------------------------------------------------------------------
 @blp.route("", methods=["GET"])
 @blp.arguments(CaseListArgs, location="query")
 @blp.response(200, CaseListOut)
-@blp.doc(**_doc(401, 422))
+@blp.doc(**doc("listCases", 401, 422))
 @require()
 def list_cases(args):
-    """Query cases by attributes and extent (officers see their own district only)."""
-    s = g.session
-    q = select(Case).where(Case.deleted.is_(False))
-    if g.user.role == "officer" and g.user.district:
-        q = q.where(Case.district == g.user.district)
+    """Query cases by attributes and extent (officers see their own district only). Paginated
+    (default 50, at most 500); coordinates only with ``include=geometry``."""
+    s = reader()
+    conds = [Case.deleted.is_(False)]
+    if g.user.role == "officer":
+        conds.append(Case.district == (g.user.district or "--"))
     for key in ("business_code", "stage", "district", "project_tag"):
         if args.get(key):
-            q = q.where(getattr(Case, key) == args[key])
+            conds.append(getattr(Case, key) == args[key])
     if args.get("number"):
-        q = q.where(Case.number.startswith(args["number"]))
+        conds.append(Case.number.startswith(args["number"], autoescape=True))
     if args.get("applicant"):
-        q = q.where(Case.applicant.contains(args["applicant"]))
+        conds.append(Case.applicant.contains(args["applicant"], autoescape=True))
     if args.get("bbox"):
-        x0, y0, x1, y1 = map(float, args["bbox"].split(","))
-        hits = select(Parcel.case_id).where(Parcel.maxx >= x0, Parcel.minx <= x1,
-                                            Parcel.maxy >= y0, Parcel.miny <= y1)
-        q = q.where(Case.id.in_(hits))
-    cases = s.scalars(q.order_by(Case.number)).all()
+        x0, y0, x1, y1 = parse_bbox(args["bbox"])
+        conds.append(Case.id.in_(select(Parcel.case_id).where(
+            Parcel.maxx >= x0, Parcel.minx <= x1, Parcel.maxy >= y0, Parcel.miny <= y1)))
     if args.get("overdue") is not None:
-        cases = [c for c in cases
-                 if ((deadline_for(s, c) or {}).get("status") == "red") == args["overdue"]]
-    total = len(cases)
-    page = cases[args["offset"]:args["offset"] + args["limit"]]
-    return {"total": total, "cases": [case_dict(s, c) for c in page]}
-
-
-@blp.route("", methods=["POST"])
-@blp.arguments(CaseIn)
-@blp.response(201, CaseOut)
-@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"}}],
-         **_doc(401, 403, 422))
-@require("officer")
-def create_case(data):
-    """Register a case (收件): the number is assigned atomically and gap-free."""
-    s = g.session
-    replay = replay_if_seen(s)
-    if replay is not None:
-        return replay
-    if g.user.role == "officer" and g.user.district and data["district"] != g.user.district:
-        raise ApiError(403, "Forbidden", f"officers of {g.user.district} register cases of "
-                       f"their own district, not {data['district']}")
-    business = check_forms(s, data["business_code"], data["forms"])
-    version = latest_workflow_version(s)
-    wf = workflow_for(s, version)
-    parcels = build_parcels(data["parcels"])
-    case = Case(number=new_case_number(s, data["district"], data["business_code"]),
-                business_code=business.code, district=data["district"],
-                applicant=data["applicant"], location=data["location"],
-                project_tag=data["project_tag"], forms=data["forms"], stage="",
-                stage_history=[], workflow_version=version, handler_id=g.user.id,
-                suspensions=[], parcels=parcels,
-                section=route(_rules(s)["routing"], {"business_type": business.name,
-                                                     "district": data["district"]}))
-    s.add(case)
-    s.flush()
-    enter_stage(s, case, wf.initial)
-    return commit_change(s, g.user, case, "create", {"number": case.number},
-                         _respond(case, 201, {"Location": f"/api/v1/cases/{case.number}"}))
+        # the deadline is working days over the calendar: computed here for the matching
+        # cases (one query), then the page is taken from those
+        rows = s.scalars(select(Case).where(*conds).order_by(Case.number)).all()
+        ids = [c.id for c in rows if ((services.deadline_for(s, c) or {}).get("status")
+                                      == "red") == args["overdue"]]
+        total = len(ids)
+        ids = ids[args["offset"]:args["offset"] + args["limit"]]
+        query = select(Case.id, Case.revision).where(Case.id.in_(ids))
+    else:
+        total = s.scalar(select(func.count(Case.id)).where(*conds))
+        query = select(Case.id, Case.revision).where(*conds).order_by(Case.number) \
+            .offset(args["offset"]).limit(args["limit"])
+    page = s.execute(query.order_by(Case.number)).all()
+    geometry = args.get("include") == "geometry"
+    # cases rendered before and unchanged come from the cache; the rest in four more queries
+    out = {i: services.rendered(s, i, rev, geometry) for i, rev in page}
+    misses = [i for i, hit in out.items() if hit is None]
+    if misses:
+        loaded = s.scalars(select(Case).where(Case.id.in_(misses)).options(
+            selectinload(Case.parcels), selectinload(Case.opinions),
+            selectinload(Case.attachments))).all()
+        users = services._usernames(s, {c.handler_id for c in loaded}
+                                    | {o.author_id for c in loaded for o in c.opinions})
+        out.update({c.id: services.render_case(s, c, geometry, users) for c in loaded})
+    return json_response(None, {"total": total, "cases": [out[i] for i, _rev in page]})
 
 
 @blp.route("/<string:number>", methods=["GET"])
 @blp.response(200, CaseOut)
-@blp.doc(**_doc(401, 404))
+@blp.doc(**doc("getCase", 401, 404))
 @require()
 def get_case(number):
-    case = load_case(g.session, number)
-    return json_response(CaseOut(), case_dict(g.session, case), 200, {"ETag": etag(case)})
+    s = reader()
+    case = load_case(s, number)
+    return json_response(None, services.render_case(s, case), 200, {"ETag": etag(case)})
 
 
+# --- writes ------------------------------------------------------------------------------------
 def _write(number: str):
-    """Common start of every write: replay, lock, If-Match."""
+    """Common start of every write: replay, lock the row (the write lock on SQLite), If-Match."""
     s = g.session
     replay = replay_if_seen(s)
     if replay is not None:
@@ -169,107 +225,165 @@ def _write(number: str):
     return case, None
 
 
+@blp.route("", methods=["POST"])
+@blp.arguments(CaseIn)
+@blp.response(201, CaseOut)
+@blp.doc(**doc("createCase", 400, 401, 403, 413, 422, 503, links=201),
+         parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"}}])
+@require("officer")
+def create_case(data):
+    """Register a case (收件): the number is assigned atomically and gap-free."""
+    user = g.user
+    if user.role == "officer" and data["district"] != user.district:
+        raise ApiError(403, "Forbidden", f"officers register cases of their own district "
+                       f"({user.district or 'none assigned: ask an admin'}), not "
+                       f"{data['district']}")
+    # everything that takes time happens before the write transaction begins
+    rows, versions, _findings = build_parcels(data["parcels"])
+    text = services.redline_text(versions) if rows else None
+    r = reader()
+    business = check_forms(r, data["business_code"], data["forms"])
+    version = latest_workflow_version(r)
+    wf = workflow_for(r, version)
+    section = route(services.rules(r)["routing"], {"business_type": business.name,
+                                                   "district": data["district"]})
+    s = g.session
+    replay = replay_if_seen(s)
+    if replay is not None:
+        return replay
+    # the number is taken last: its counter row stays locked until the commit, and the other
+    # registrations of the district wait for it (a placeholder until then, never committed)
+    case = Case(number="~" + uuid.uuid4().hex[:11],
+                business_code=business.code, district=data["district"],
+                applicant=data["applicant"], location=data["location"],
+                project_tag=data["project_tag"], forms=data["forms"], stage="",
+                stage_history=[], workflow_version=version, handler_id=user.id,
+                suspensions=[], section=section, redline_version=0)
+    s.add(case)
+    s.flush()
+    for empty in ("parcels", "opinions", "attachments"):  # a new case: nothing to load
+        set_committed_value(case, empty, [])
+    enter_stage(s, case, wf.initial)
+    redline = store_redline(s, case, rows, versions, "registered with the case", text) \
+        if rows else None
+    case.number = new_case_number(s, data["district"], data["business_code"])
+    detail = {"number": case.number, "content": services.case_content(case)}
+    if redline:
+        detail["redline"] = redline
+    return commit_change(s, case, "create", detail,
+                         _respond(case, 201, {"Location": f"/api/v1/cases/{case.number}"}))
+
+
 @blp.route("/<string:number>", methods=["PATCH"])
 @blp.arguments(CasePatch)
 @blp.response(200, CaseOut)
-@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()],
-         **_doc(*ERRORS))
+@blp.doc(**doc("patchCase", *WRITE_ERRORS, links=200, headers=True))
 @require("officer", "reviewer", "leader")
 def patch_case(data, number):
-    """Edit the case's fields and forms (optimistic concurrency: If-Match)."""
+    """Edit the case's fields and forms (editable stages, by its handler) or reassign its
+    handler (reviewers, leaders, admins); optimistic concurrency with If-Match."""
+    r = reader()
+    peek = load_case(r, number)
+    if "forms" in data:
+        check_forms(r, peek.business_code, data["forms"])
+    new_handler = None
+    reassign = "handler" in data
+    if reassign:
+        if g.user.role not in ("reviewer", "leader", "admin"):
+            raise ApiError(403, "Forbidden", "only reviewers, leaders and admins reassign a case")
+        name = data.pop("handler")
+        if name is not None:
+            from ..auth import normalise
+
+            new_handler = r.scalar(select(User).where(User.username == normalise(name)))
+            if new_handler is None or not new_handler.active:
+                raise ApiError(422, "Unknown user", f"no active user {name!r}")
+            if new_handler.role == "officer" and new_handler.district != peek.district:
+                raise ApiError(422, "Wrong district", f"{name} is an officer of "
+                               f"{new_handler.district}, the case is in {peek.district}")
     case, replay = _write(number)
     if replay is not None:
         return replay
     s = g.session
     wf = workflow_for(s, case.workflow_version)
-    if case.stage in wf.final:
-        raise ApiError(422, "Case closed", f"case {number} is {case.stage}; it cannot change")
-    if "forms" in data:
-        check_forms(s, case.business_code, data["forms"])
-    if "handler" in data:
-        handler = s.scalar(select(User).where(User.username == data.pop("handler"))) \
-            if data.get("handler") else None
-        if data.get("handler") is not None and handler is None:
-            raise ApiError(422, "Unknown user", "no such handler")
-        case.handler_id = handler.id if handler else None
-    for key, value in data.items():
-        setattr(case, key, value)
-    return commit_change(s, g.user, case, "update", {"fields": sorted(data)}, _respond(case))
+    detail: dict = {}
+    if data:
+        require_editable(case, wf, "forms and fields")
+        require_editor(case, wf)
+        before = services.case_content(case)
+        for key, value in data.items():
+            setattr(case, key, value)
+        detail["changes"] = changed_fields(before, services.case_content(case))
+    if reassign:
+        if case.stage in wf.final:
+            raise ApiError(409, "Case sealed", f"case {number} is {case.stage}")
+        old = s.get(User, case.handler_id) if case.handler_id else None
+        case.handler_id = new_handler.id if new_handler else None
+        detail["handler"] = {"old": old.username if old else None,
+                             "new": new_handler.username if new_handler else None}
+    return commit_change(s, case, "update", detail, _respond(case))
 
 
 @blp.route("/<string:number>", methods=["DELETE"])
 @blp.response(204)
-@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()],
-         **_doc(*ERRORS))
+@blp.doc(**doc("deleteCase", *WRITE_ERRORS, headers=True))
 @require("admin")
 def delete_case(number):
-    """Remove a case registered by mistake (the change feed carries a tombstone)."""
+    """Withdraw a case registered by mistake: it disappears from lists and sync (a tombstone
+    in the change feed); its rows, versions and audit stay, readable to reviewers."""
     case, replay = _write(number)
     if replay is not None:
         return replay
     case.deleted = True
-    from flask import Response
-
-    return commit_change(g.session, g.user, case, "delete", {}, lambda: Response(status=204),
-                         op="delete")
-
-
-@blp.route("/<string:number>/parcels", methods=["PUT"])
-@blp.arguments(ParcelsIn)
-@blp.response(200, CaseOut)
-@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()],
-         **_doc(*ERRORS))
-@require("officer", "reviewer")
-def put_parcels(data, number):
-    """Store the case's red line (红线入库): areas and validity come from ``core``."""
-    case, replay = _write(number)
-    if replay is not None:
-        return replay
-    s = g.session
-    if case.stage in workflow_for(s, case.workflow_version).final:
-        raise ApiError(422, "Case closed", f"case {number} is {case.stage}")
-    parcels = build_parcels(data["parcels"])
-    case.parcels.clear()
-    s.flush()
-    case.parcels.extend(parcels)
-    return commit_change(s, g.user, case, "parcels",
-                         {"parcels": [p.number for p in parcels],
-                          "valid": all(p.valid for p in parcels)}, _respond(case))
+    return commit_change(g.session, case, "delete", {"number": number},
+                         lambda: Response(status=204), op="delete")
 
 
 @blp.route("/<string:number>/opinions", methods=["POST"])
 @blp.arguments(OpinionIn)
 @blp.response(200, CaseOut)
-@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()],
-         **_doc(*ERRORS))
+@blp.doc(**doc("addOpinion", *WRITE_ERRORS, links=200, headers=True))
 @require("officer", "reviewer", "leader")
 def add_opinion(data, number):
-    """An opinion (意见) on the current stage; ``signed`` adds the author's signature."""
+    """An opinion (意见) on the current stage; ``signed`` signs it: the signature records the
+    SHA-256 of the case's content and counts for its stage's step of the chain while that
+    content stays unchanged."""
     case, replay = _write(number)
     if replay is not None:
         return replay
-    case.opinions.append(Opinion(stage=case.stage, author_id=g.user.id, author=g.user,
-                                 signer_role=g.user.signer_role, signed=data["signed"],
-                                 text=data["text"]))
-    return commit_change(g.session, g.user, case, "opinion",
-                         {"stage": case.stage, "signed": data["signed"]}, _respond(case))
+    s = g.session
+    wf = workflow_for(s, case.workflow_version)
+    if case.stage in wf.final or case.stage in wf.sealed:
+        raise ApiError(409, "Case sealed", f"case {number} is {case.stage}; no more opinions")
+    opinion = services.sign(s, case, g.user, data["text"], data["signed"])
+    s.add(opinion)
+    s.flush()
+    s.expire(case, ["opinions"])
+    return commit_change(s, case, "opinion",
+                         {"stage": case.stage, "signed": data["signed"],
+                          "content_sha256": opinion.content_sha256,
+                          "signed_sha256": opinion.signed_sha256}, _respond(case))
 
 
 @blp.route("/<string:number>/attachments", methods=["POST"])
 @blp.arguments(AttachmentIn)
 @blp.response(200, CaseOut)
-@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()],
-         **_doc(*ERRORS))
+@blp.doc(**doc("addAttachment", *WRITE_ERRORS, links=200, headers=True))
 @require("officer", "reviewer")
 def add_attachment(data, number):
     """Attachment metadata (name, size, hash); the files live in the document store."""
     case, replay = _write(number)
     if replay is not None:
         return replay
+    wf = workflow_for(g.session, case.workflow_version)
+    if case.stage in wf.final or case.stage in wf.sealed:
+        raise ApiError(409, "Case sealed", f"case {number} is {case.stage}")
+    require_editor(case, wf)
     case.attachments.append(Attachment(**data))
-    return commit_change(g.session, g.user, case, "attachment", data, _respond(case))
+    return commit_change(g.session, case, "attachment", data, _respond(case))
 
 
+# --- transitions -------------------------------------------------------------------------------
 def _plan(s, case: Case, wf: Workflow, data: dict):
     """(transition, target stage, violations) or an ApiError for a transition not allowed."""
     try:
@@ -277,24 +391,35 @@ def _plan(s, case: Case, wf: Workflow, data: dict):
         target = wf.target(t, case.stage, case.stage_history)
     except RedlineError as exc:
         raise ApiError(422, "Transition not possible", str(exc)) from exc
-    if g.user.role not in t.roles and g.user.role != "admin":
+    user = g.user
+    if user.role not in t.roles and user.role != "admin":
         raise ApiError(403, "Forbidden", f"{t.name} needs role {' or '.join(t.roles)}")
+    if user.role == "officer" and case.handler_id not in (None, user.id):
+        raise ApiError(403, "Forbidden", f"{t.name}: only the case's handler moves it on")
+    if t.not_by:
+        made = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.case_id == case.id, AuditEntry.action == "transition",
+            AuditEntry.user_id == user.id)).all()
+        clash = sorted({d.get("transition") for d in made} & set(t.not_by))
+        if clash:
+            raise ApiError(403, "Separation of duties", f"{user.username} made "
+                           f"{', '.join(clash)} on this case and may not make {t.name}")
     if t.requires_reason and not data.get("reason", "").strip():
         raise ApiError(422, "Reason required", f"{t.name} needs a reason")
     if t.adds_days and data.get("days", 0) <= 0:
         raise ApiError(422, "Days required", "an extension adds 1 or more working days")
-    violations = blocking_violations(_rules(s)["blocking"], _facts(s, case, t.name))
+    violations = blocking_violations(services.rules(s)["blocking"], _facts(s, case, t.name, wf))
     return t, target, violations
 
 
 @blp.route("/<string:number>/transitions/dry-run", methods=["POST"])
 @blp.arguments(TransitionIn)
 @blp.response(200, DryRunOut)
-@blp.doc(**_doc(401, 403, 404, 422))
+@blp.doc(**doc("dryRun", 400, 401, 403, 404, 422))
 @require("officer", "reviewer", "leader")
 def dry_run(data, number):
     """Which rules would block this transition, without making it."""
-    s = g.session
+    s = reader()
     case = load_case(s, number)
     _t, target, violations = _plan(s, case, workflow_for(s, case.workflow_version), data)
     return {"allowed": not violations, "target_stage": target,
@@ -304,8 +429,7 @@ def dry_run(data, number):
 @blp.route("/<string:number>/transitions", methods=["POST"])
 @blp.arguments(TransitionIn)
 @blp.response(200, CaseOut)
-@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in WRITE_HEADERS.items()],
-         **_doc(*ERRORS, 409))
+@blp.doc(**doc("transition", *WRITE_ERRORS, links=200, headers=True))
 @require("officer", "reviewer", "leader")
 def transition(data, number):
     """Move the case on: every blocking rule is evaluated and all violations returned."""
@@ -333,7 +457,7 @@ def transition(data, number):
     previous = case.stage
     if target != case.stage:
         enter_stage(s, case, target)
-    return commit_change(s, g.user, case, "transition",
+    return commit_change(s, case, "transition",
                          {"transition": t.name, "from": previous, "to": target,
                           "reason": data.get("reason", ""), "days": data.get("days", 0)},
                          _respond(case))
@@ -341,13 +465,14 @@ def transition(data, number):
 
 @blp.route("/<string:number>/audit", methods=["GET"])
 @blp.response(200, AuditOut(many=True))
-@blp.doc(**_doc(401, 404))
+@blp.doc(**doc("getAudit", 401, 404))
 @require()
 def audit(number):
-    s = g.session
-    case = load_case(s, number)
+    """Every change of the case with old and new values; also of a deleted case, for
+    reviewers, leaders and admins."""
+    s = reader()
+    case = load_case(s, number, deleted_too=True)
     rows = s.execute(select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.user_id)
                      .where(AuditEntry.case_id == case.id).order_by(AuditEntry.id)).all()
-    return [{"at": a.at, "user": name, "action": a.action, "detail": a.detail} for a, name in rows]
-
-
+    return [{"at": services.iso(a.at), "user": name, "action": a.action, "detail": a.detail}
+            for a, name in rows]

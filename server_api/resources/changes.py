@@ -20,6 +20,7 @@ blp = Blueprint("changes", __name__, url_prefix="/api/v1/changes",
 @blp.route("", methods=["GET"])
 @blp.arguments(ChangesArgs, location="query")
 @blp.response(200, ChangesOut)
+@blp.doc(operationId="changes")
 @require()
 def changes(args):
     """Changes after revision ``since``, oldest first; each case once, at its newest revision.
@@ -41,7 +42,7 @@ def changes(args):
                  selectinload(Case.attachments)))}
     for row in sorted(latest.values(), key=lambda r: r.revision):
         case = cases.get(row.case_id)
-        if user.role == "officer" and user.district and row.district != user.district:
+        if user.role == "officer" and row.district != user.district:
             continue
         if row.op == "delete" or case is None or case.deleted:
             out.append({"revision": row.revision, "op": "delete", "number": row.number,

@@ -32,6 +32,7 @@ def _as_date(value) -> dt.date:
 @blp.route("", methods=["GET"])
 @blp.arguments(StatsArgs, location="query")
 @blp.response(200, StatsOut)
+@blp.doc(operationId="stats")
 @require("reviewer", "leader")
 def stats(args):
     s = g.session
