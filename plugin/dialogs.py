@@ -62,63 +62,77 @@ class NewCaseDialog(QDialog):
 
 
 class ConflictDialog(QDialog):
-    """Local and server values side by side; per field: keep mine or take theirs."""
+    """The fields changed both here and on the server since the common base: base, mine and
+    theirs side by side; the officer picks one per field (and for the red line when both
+    changed it). Nothing is preselected: OK stays disabled until every choice is made, so no
+    default throws an edit away. One-sided changes were merged already and are not asked."""
 
     def __init__(self, view: dict, parent=None):
         super().__init__(parent)
         self.view = view
         self.setWindowTitle(tr("Resolve conflict — {number}").format(number=view["number"]))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("The case changed on the server while you edited it. Choose "
-                                   "per field which value to keep; nothing is lost until you "
+        layout.addWidget(QLabel(tr("The same fields changed on the server while you edited "
+                                   "them. Choose per field which value to keep; changes made on "
+                                   "one side only are already merged. Nothing is lost until you "
                                    "confirm.")))
         grid = QGridLayout()
-        for col, text in enumerate((tr("Field"), tr("Mine (local)"), tr("Theirs (server)"))):
+        for col, text in enumerate((tr("Field"), tr("Before (common base)"), tr("Mine (local)"),
+                                    tr("Theirs (server)"))):
             grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
         self.groups: dict[str, QButtonGroup] = {}
         row = 1
         for f in view["fields"]:
-            if not f["differs"]:
-                continue
             group = QButtonGroup(self)
             mine = QRadioButton(_show(f["mine"]))
             theirs = QRadioButton(_show(f["theirs"]))
             mine.setObjectName(f"mine_{f['field']}")
             theirs.setObjectName(f"theirs_{f['field']}")
-            theirs.setChecked(True)
             group.addButton(mine, 0)
             group.addButton(theirs, 1)
+            group.buttonClicked.connect(self._update)
             grid.addWidget(QLabel(f["field"]), row, 0)
-            grid.addWidget(mine, row, 1)
-            grid.addWidget(theirs, row, 2)
+            grid.addWidget(QLabel(_show(f.get("base"))), row, 1)
+            grid.addWidget(mine, row, 2)
+            grid.addWidget(theirs, row, 3)
             self.groups[f["field"]] = group
             row += 1
         self.geometry_group = None
-        if view.get("mine_parcels"):
+        if view.get("redline") == "conflict":
             self.geometry_group = QButtonGroup(self)
             mine = QRadioButton(tr("my red line ({n} parcel(s))").format(
-                n=len(view["mine_parcels"])))
+                n=len(view.get("mine_parcels") or [])))
             theirs = QRadioButton(tr("server's red line ({n} parcel(s))").format(
                 n=len(view.get("theirs_parcels") or [])))
             mine.setObjectName("mine_geometry")
-            mine.setChecked(True)
+            theirs.setObjectName("theirs_geometry")
             self.geometry_group.addButton(mine, 0)
             self.geometry_group.addButton(theirs, 1)
+            self.geometry_group.buttonClicked.connect(self._update)
             grid.addWidget(QLabel(tr("red line")), row, 0)
-            grid.addWidget(mine, row, 1)
-            grid.addWidget(theirs, row, 2)
+            grid.addWidget(QLabel(tr("{n} parcel(s)").format(
+                n=len(view.get("base_parcels") or []))), row, 1)
+            grid.addWidget(mine, row, 2)
+            grid.addWidget(theirs, row, 3)
         layout.addLayout(grid)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                        QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._update()
 
-    def choices(self) -> tuple[dict, str]:
+    def _update(self, *_args) -> None:
+        groups = [*self.groups.values(), *([self.geometry_group] if self.geometry_group else [])]
+        done = all(g.checkedId() != -1 for g in groups)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(done)
+
+    def choices(self) -> tuple[dict, str | None]:
         fields = {name: "mine" if g.checkedId() == 0 else "theirs"
                   for name, g in self.groups.items()}
-        geometry = "mine" if self.geometry_group and self.geometry_group.checkedId() == 0 \
-            else "theirs"
+        geometry = None
+        if self.geometry_group is not None:
+            geometry = "mine" if self.geometry_group.checkedId() == 0 else "theirs"
         return fields, geometry
 
 

@@ -497,8 +497,8 @@ def changed_fields(old: dict, new: dict, prefix: str = "") -> dict:
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         name = f"{prefix}{key}"
-        if isinstance(a, dict) and isinstance(b, dict):
-            out.update(changed_fields(a, b, f"{name}."))
+        if isinstance(a, dict | None) and isinstance(b, dict | None) and (a or b) is not None:
+            out.update(changed_fields(a or {}, b or {}, f"{name}."))
         elif a != b:
             out[name] = {"old": a, "new": b}
     return out

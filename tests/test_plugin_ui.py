@@ -20,7 +20,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, QSize, Qt
-from qgis.PyQt.QtWidgets import QApplication, QRadioButton
+from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QRadioButton
 from redline_approval.plugin import settings
 from redline_approval.scripts.demo_store import build
 
@@ -233,11 +233,16 @@ def test_conflict_dialog_choices(plugin):
     from redline_approval.plugin.dialogs import ConflictDialog
 
     view = {"number": "X", "fields": [
-        {"field": "applicant", "mine": "A", "theirs": "B", "differs": True},
-        {"field": "location", "mine": "L", "theirs": "L", "differs": False}],
-        "mine_parcels": [{"number": "1"}], "theirs_parcels": []}
+        {"field": "applicant", "base": "O", "mine": "A", "theirs": "B"}],
+        "redline": "conflict", "base_parcels": [], "mine_parcels": [{"number": "1"}],
+        "theirs_parcels": []}
     d = ConflictDialog(view)
-    d.findChild(QRadioButton, "mine_applicant").setChecked(True)
+    ok = d.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # nothing preselected: no default throws an edit away
+    d.findChild(QRadioButton, "mine_applicant").click()
+    assert not ok.isEnabled()
+    d.findChild(QRadioButton, "mine_geometry").click()
+    assert ok.isEnabled()
     fields, geometry = d.choices()
     assert fields == {"applicant": "mine"} and geometry == "mine"
 

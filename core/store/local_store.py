@@ -34,6 +34,9 @@ CASE_FIELDS = [
     ("server_revision", "int"), ("forms", "json"), ("opinions", "json"),
     ("attachments", "json"), ("transitions", "json"), ("created", "str"), ("updated", "str"),
     ("local_only", "int"), ("dirty", "int"), ("conflict", "json"),
+    # the server copy local edits are made against (for the three-way merge), and whether the
+    # server removed a case that has local changes
+    ("base", "json"), ("removed", "int"),
 ]
 PARCEL_FIELDS = [
     ("case_number", "str"), ("number", "str"), ("name", "str"), ("declared_area_m2", "float"),
@@ -46,7 +49,9 @@ OUTBOX_FIELDS = [
 ]
 STATE_FIELDS = [("key", "str"), ("value", "str")]
 JSON_FIELDS = {n for n, t in CASE_FIELDS + OUTBOX_FIELDS if t == "json"}
-PENDING, CONFLICT, FAILED = "pending", "conflict", "failed"
+PENDING, CONFLICT, FAILED = "pending", "conflict", "failed"  # failed: refused by the server
+# what the officer edits locally; the rest of a case is the server's
+MERGED_FIELDS = {"applicant", "location", "project_tag", "forms", "handler"}
 
 
 @dataclass
@@ -108,23 +113,27 @@ def _create(path: Path, epsg: int) -> None:
 def _upgrade(conn: sqlite3.Connection) -> None:
     """Columns added since a store was created (stores of earlier versions open unchanged
     otherwise): ALTER TABLE is what QGIS and GDAL read back as a new field."""
-    have = {r[1] for r in conn.execute("PRAGMA table_info(parcels)")}
-    for name, _kind in PARCEL_FIELDS:
-        if name not in have:
-            conn.execute(f"ALTER TABLE parcels ADD COLUMN {name} TEXT")
+    sql_type = {"str": "TEXT", "json": "TEXT", "int": "INTEGER", "float": "REAL"}
+    for table, fields in (("parcels", PARCEL_FIELDS), ("cases", CASE_FIELDS)):
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for name, kind in fields:
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type[kind]}")
 
 
 class LocalStore:
-    def __init__(self, path: str | Path, crs: str = "EPSG:4526"):
+    def __init__(self, path: str | Path, crs: str = "EPSG:4526", busy_ms: int = 30_000):
+        """``busy_ms``: how long to wait when another program (QGIS saving an edit) holds
+        the store's write lock."""
         self.path = Path(path)
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _create(self.path, parse_crs(crs).to_epsg())
-        self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+        self._conn = sqlite3.connect(self.path, timeout=busy_ms / 1000, isolation_level=None,
                                      check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         register_functions(self._conn)
         _upgrade(self._conn)
         row = self._conn.execute(
@@ -175,34 +184,61 @@ class LocalStore:
                      f"ON CONFLICT(number) DO UPDATE SET {updates}", values)
 
     def put_server_case(self, case: dict) -> None:
-        """A case as the server sent it (pull): replaces the local copy and its parcels."""
+        """A case as the server sent it: replaces the local copy and its parcels (unless the
+        case has local changes waiting: see ``put_server_cases``)."""
         self.put_server_cases([case])
 
-    def put_server_cases(self, cases: list[dict], deleted: list[str] = ()) -> None:
-        """A page of the change feed in one transaction: upserts and tombstones."""
+    def put_server_cases(self, cases: list[dict], deleted: list[str] = ()) -> dict:
+        """A page of the change feed in one transaction. Which cases have local changes waiting
+        is decided inside that transaction, so an edit saved while the page was on its way is
+        never overwritten: such a case keeps its local state and its base (the server copy the
+        edits were made against); the merge happens when they are pushed. A tombstone of a case
+        with local changes is remembered (``removed``) and offered to the officer.
+        Returns {"applied": [...], "kept": [...], "removed": [...]}."""
+        out = {"applied": [], "kept": [], "removed": []}
         with self.transaction() as conn:
+            dirty = self._dirty(conn)
             for case in cases:
-                deadline = case.get("deadline") or {}
-                row = {k: case.get(k) for k, _t in CASE_FIELDS}
-                row.update(deadline_due=deadline.get("due"),
-                           deadline_status=deadline.get("status"),
-                           server_revision=case.get("revision"), local_only=0, dirty=0,
-                           conflict=None)
-                self._write_case(conn, row)
-                conn.execute("DELETE FROM parcels WHERE case_number=?", (case["number"],))
-                for p in case.get("parcels", []):
-                    self._insert_parcel(conn, case["number"], self._parcel_from_api(p))
+                if case["number"] in dirty:
+                    out["kept"].append(case["number"])
+                    continue
+                self._write_server_case(conn, case)
+                out["applied"].append(case["number"])
             for number in deleted:
+                if number in dirty:
+                    conn.execute("UPDATE cases SET removed=1 WHERE number=?", (number,))
+                    out["removed"].append(number)
+                    continue
                 conn.execute("DELETE FROM parcels WHERE case_number=?", (number,))
                 conn.execute("DELETE FROM cases WHERE number=?", (number,))
+                out["applied"].append(number)
+        return out
+
+    def _write_server_case(self, conn, case: dict) -> None:
+        deadline = case.get("deadline") or {}
+        row = {k: case.get(k) for k, _t in CASE_FIELDS}
+        row.update(deadline_due=deadline.get("due"), deadline_status=deadline.get("status"),
+                   server_revision=case.get("revision"), local_only=0, dirty=0,
+                   conflict=None, base=case, removed=0)
+        self._write_case(conn, row)
+        conn.execute("DELETE FROM parcels WHERE case_number=?", (case["number"],))
+        for p in case.get("parcels", []):
+            self._insert_parcel(conn, case["number"], self._parcel_from_api(p))
+
+    @staticmethod
+    def _dirty(conn) -> set[str]:
+        return {r[0] for r in conn.execute(
+            "SELECT DISTINCT case_number FROM outbox WHERE status!='done'")}
 
     def delete_case(self, number: str) -> None:
         self.put_server_cases([], [number])
 
     def create_local_case(self, business_code: str, district: str, applicant: str,
                           location: str = "", forms: dict | None = None,
-                          project_tag: str | None = None) -> str:
-        """An offline case: a LOCAL- number until the server assigns the real one."""
+                          project_tag: str | None = None, confirmed: bool = False) -> str:
+        """An offline case: a LOCAL- number until the server assigns the real one.
+        ``confirmed``: the officer was shown the possible duplicates and registers anyway
+        (``core.sync.duplicates``); otherwise a create with duplicates waits for that."""
         number = f"LOCAL-{uuid.uuid4().hex[:8].upper()}"
         payload = {"business_code": business_code, "district": district, "applicant": applicant,
                    "location": location, "forms": forms or {}, "project_tag": project_tag}
@@ -212,40 +248,62 @@ class LocalStore:
                                     "dirty": 1, "opinions": [], "attachments": [],
                                     "transitions": []})
             self._queue(conn, number, "create", 0, payload)
+            if confirmed:
+                self.set_state(f"duplicate_ok:{number}", True)
         return number
 
     def update_case(self, number: str, fields: dict) -> None:
+        """A local edit, queued. A refused edit of the same case is replaced by this one (its
+        other fields carried over), so correcting a refused edit is just editing again."""
         allowed = {"applicant", "location", "project_tag", "forms", "handler"}
         bad = set(fields) - allowed
         if bad:
             raise RedlineError(f"cannot edit {', '.join(sorted(bad))} of a case")
-        case = self._require(number)
         with self.transaction() as conn:
+            case = self._require_in(conn, number)
+            create = conn.execute("SELECT op_id, payload FROM outbox WHERE case_number=? AND "
+                                  "kind='create' AND status!='done'", (number,)).fetchone()
+            if create is not None:  # not registered yet: the registration itself changes
+                payload = {**json.loads(create["payload"]), **fields}
+                conn.execute("UPDATE outbox SET payload=?, status=?, error=NULL WHERE op_id=?",
+                             (json.dumps(payload, ensure_ascii=False), PENDING,
+                              create["op_id"]))
+                self._write_case(conn, {**case, **fields, "dirty": 1})
+                return
+            refused = self._take_refused(conn, number, "patch")
+            merged = {}
+            for op in refused:
+                merged.update(op["payload"])
+            merged.update(fields)
             self._write_case(conn, {**case, **fields, "dirty": 1})
-            self._queue(conn, number, "patch", case["version"], fields)
+            self._queue(conn, number, "patch", case["version"], merged)
 
     def add_opinion(self, number: str, text: str, signed: bool, author: str = "") -> None:
-        case = self._require(number)
-        opinion = {"stage": case["stage"], "author": author, "signed": signed, "text": text,
-                   "signer_role": None, "created": None}
         with self.transaction() as conn:
+            case = self._require_in(conn, number)
+            opinion = {"stage": case["stage"], "author": author, "signed": signed, "text": text,
+                       "signer_role": None, "created": None}
             self._write_case(conn, {**case, "opinions": [*(case["opinions"] or []), opinion],
                                     "dirty": 1})
             self._queue(conn, number, "opinion", case["version"],
                         {"text": text, "signed": signed})
 
     def add_attachment(self, number: str, name: str, kind: str, size: int, sha256: str) -> None:
-        case = self._require(number)
         item = {"name": name, "kind": kind, "size": size, "sha256": sha256}
         with self.transaction() as conn:
+            case = self._require_in(conn, number)
             self._write_case(conn, {**case, "attachments": [*(case["attachments"] or []), item],
                                     "dirty": 1})
             self._queue(conn, number, "attachment", case["version"], item)
 
     def queue_transition(self, number: str, transition: str, reason: str = "",
                          days: int = 0) -> None:
-        case = self._require(number)
+        """A workflow step, queued; a refused step of the same name is replaced by it."""
         with self.transaction() as conn:
+            case = self._require_in(conn, number)
+            for op in self._refused(conn, number, "transition"):
+                if op["payload"].get("transition") == transition:
+                    conn.execute("DELETE FROM outbox WHERE op_id=?", (op["op_id"],))
             self._write_case(conn, {**case, "dirty": 1})
             self._queue(conn, number, "transition", case["version"],
                         {"transition": transition, "reason": reason, "days": days})
@@ -255,6 +313,23 @@ class LocalStore:
         if case is None:
             raise RedlineError(f"no case {number} in the local store")
         return case
+
+    def _require_in(self, conn, number: str) -> dict:
+        case = self._row(conn.execute("SELECT * FROM cases WHERE number=?", (number,))
+                         .fetchone())
+        if case is None:
+            raise RedlineError(f"no case {number} in the local store")
+        return case
+
+    def _refused(self, conn, number: str, kind: str) -> list[dict]:
+        rows = conn.execute("SELECT * FROM outbox WHERE case_number=? AND kind=? AND status=? "
+                            "ORDER BY fid", (number, kind, FAILED)).fetchall()
+        return [self._row(r) for r in rows]
+
+    def _take_refused(self, conn, number: str, kind: str) -> list[dict]:
+        ops = self._refused(conn, number, kind)
+        conn.executemany("DELETE FROM outbox WHERE op_id=?", [(o["op_id"],) for o in ops])
+        return ops
 
     # --- parcels -----------------------------------------------------------------------------
     def _parcel_from_api(self, p: dict) -> StoredParcel:
@@ -300,9 +375,11 @@ class LocalStore:
                 for r in rows]
 
     def set_parcels(self, case_number: str, parcels: list[StoredParcel]) -> None:
-        """The case's red line replaced locally and queued for the server (红线入库)."""
-        case = self._require(case_number)
+        """The case's red line replaced locally and queued for the server (红线入库); a refused
+        red line of the case is replaced by this one."""
         with self.transaction() as conn:
+            case = self._require_in(conn, case_number)
+            self._take_refused(conn, case_number, "parcels")
             conn.execute("DELETE FROM parcels WHERE case_number=?", (case_number,))
             for p in parcels:
                 self._insert_parcel(conn, case_number, p)
@@ -346,6 +423,83 @@ class LocalStore:
                      (str(uuid.uuid4()), case_number, kind, base_version,
                       json.dumps(payload, ensure_ascii=False),
                       dt.datetime.now(dt.UTC).isoformat(), PENDING))
+
+    # --- what sync does with the outbox --------------------------------------------------------
+    def acknowledge(self, op_id: str, server_case: dict | None) -> None:
+        """The server accepted an operation: in one transaction it is marked done and the
+        server's answer becomes the case's base and version. With no other change waiting the
+        case becomes the server's copy; otherwise only what the server owns (stage, version,
+        opinions…) is taken, the officer's waiting edits stay."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE outbox SET status='done', error=NULL WHERE op_id=?", (op_id,))
+            if server_case is None:
+                return
+            number = server_case["number"]
+            if number not in self._dirty(conn):
+                self._write_server_case(conn, server_case)
+                return
+            case = self._require_in(conn, number)
+            own = {k: v for k, v in server_case.items() if k not in MERGED_FIELDS
+                   and k in {n for n, _t in CASE_FIELDS}}
+            deadline = server_case.get("deadline") or {}
+            self._write_case(conn, {**case, **own, "base": server_case,
+                                    "server_revision": server_case.get("revision"),
+                                    "deadline_due": deadline.get("due"),
+                                    "deadline_status": deadline.get("status")})
+
+    def set_ops(self, op_ids: list[str], status: str, error: str | None = None) -> None:
+        with self.transaction() as conn:
+            conn.executemany("UPDATE outbox SET status=?, error=? WHERE op_id=?",
+                             [(status, error, op) for op in op_ids])
+
+    def rename_local(self, old: str, new: str) -> None:
+        """A LOCAL- case got its number from the server."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE cases SET number=?, local_only=0 WHERE number=?", (new, old))
+            conn.execute("UPDATE parcels SET case_number=? WHERE case_number=?", (new, old))
+            conn.execute("UPDATE outbox SET case_number=? WHERE case_number=?", (new, old))
+
+    def retry(self, number: str) -> int:
+        """Refused operations of a case go out again at the next sync."""
+        with self.transaction() as conn:
+            return conn.execute("UPDATE outbox SET status=?, error=NULL WHERE case_number=? "
+                                "AND status=?", (PENDING, number, FAILED)).rowcount
+
+    def discard(self, number: str) -> None:
+        """Drop the case's waiting, refused and conflicting changes: it returns to the server's
+        copy (its base); a case never sent to the server is removed."""
+        with self.transaction() as conn:
+            case = self._require_in(conn, number)
+            conn.execute("DELETE FROM outbox WHERE case_number=? AND status!='done'", (number,))
+            if case.get("base"):
+                self._write_server_case(conn, case["base"])
+            else:
+                conn.execute("DELETE FROM parcels WHERE case_number=?", (number,))
+                conn.execute("DELETE FROM cases WHERE number=?", (number,))
+
+    def keep_as_new(self, number: str) -> str:
+        """A case removed on the server while it had local changes, registered again as a new
+        case with the local content (fields, forms, red line)."""
+        case = self._require(number)
+        parcels = self.parcels(number)
+        new = self.create_local_case(case["business_code"], case["district"], case["applicant"],
+                                     case.get("location") or "", case.get("forms") or {},
+                                     case.get("project_tag"), confirmed=True)
+        if parcels:
+            self.set_parcels(new, parcels)
+        self.drop(number)
+        return new
+
+    def drop(self, number: str) -> None:
+        """Forget a case removed on the server, with its local changes."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM outbox WHERE case_number=?", (number,))
+            conn.execute("DELETE FROM parcels WHERE case_number=?", (number,))
+            conn.execute("DELETE FROM cases WHERE number=?", (number,))
+
+    def removed_cases(self) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT number FROM cases WHERE removed=1 ORDER BY number")]
 
     def outbox(self, status: str | None = None) -> list[dict]:
         sql = "SELECT * FROM outbox" + (" WHERE status=?" if status else "") + " ORDER BY fid"

@@ -24,8 +24,22 @@ class ConflictError(SyncError):
         self.current = current
 
 
+class AuthError(SyncError):
+    """401: the login expired or was revoked. Nothing is refused; log in again and sync."""
+
+
+class RetryLater(SyncError):
+    """The server cannot take it now (408, 429, 503, a 409 that asks to retry, 5xx): nothing is
+    refused; the push stops and everything stays pending. ``wait``: seconds it asked for."""
+
+    def __init__(self, message: str, wait: float | None = None):
+        super().__init__(message)
+        self.wait = wait
+
+
 class RejectedError(SyncError):
-    """The server refused the operation (rules, validation, rights): ``problem`` says why."""
+    """The server refused the operation itself (rules 409, locked 409, 422, 403, 404, 413):
+    ``problem`` says why; the operation waits for the officer to retry, edit or discard it."""
 
     def __init__(self, status: int, problem: dict):
         self.status = status
@@ -44,6 +58,7 @@ class ApiClient:
         self.token = token
         self.timeout = timeout
         self.http = session or requests.Session()
+        self.user: dict = {}  # who logged in: name, role, district (the scope of the feed)
 
     def _request(self, method: str, path: str, **kw) -> requests.Response:
         headers = kw.pop("headers", {})
@@ -55,14 +70,22 @@ class ApiClient:
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise OfflineError(f"server {self.base} not reachable: {exc.__class__.__name__}") \
                 from exc
-        if resp.status_code == 412:
+        code = resp.status_code
+        if code == 412:
             body = _json(resp)
             raise ConflictError(body.get("detail", "the case changed on the server"),
                                 body.get("current"))
-        if resp.status_code >= 500:
-            raise OfflineError(f"server error {resp.status_code}: try again later")
-        if resp.status_code >= 400:
-            raise RejectedError(resp.status_code, _json(resp))
+        if code == 401 and not path.startswith("/auth/token"):
+            raise AuthError(f"{code}: the login expired or was revoked: log in again; "
+                            "nothing was lost")
+        body = _json(resp) if code >= 400 else {}
+        if code in (408, 429) or code >= 500 or (code == 409 and body.get("title") == "Conflict"):
+            wait = resp.headers.get("Retry-After")
+            raise RetryLater(f"server busy ({code} {body.get('title', '')}): try again "
+                             f"{'in ' + wait + ' s' if wait else 'later'}; nothing was lost",
+                             float(wait) if wait and wait.isdigit() else None)
+        if code >= 400:
+            raise RejectedError(code, body)
         return resp
 
     def close(self) -> None:
@@ -77,7 +100,9 @@ class ApiClient:
     def login(self, username: str, password: str) -> str:
         r = self._request("POST", "/auth/token", json={"username": username,
                                                        "password": password})
-        self.token = r.json()["token"]
+        body = r.json()
+        self.token = body["token"]
+        self.user = body.get("user") or {}
         return self.token
 
     def health(self) -> dict:
