@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--html", help="write the HTML report")
     p.add_argument("--xlsx", help="write the workbook (汇总 and a sheet per layer)")
     p.add_argument("--report", help="write the PDF report (QGIS print layout)")
+    p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"],
+                   help="language of the reports and the summary (default zh_CN)")
     p.set_defaults(func=cmd_check)
 
 
@@ -45,28 +47,26 @@ def cmd_check(args) -> int:
     if args.html:
         from ..core.check.report_html import write_html
 
-        write_html(result, args.html)
+        write_html(result, args.html, args.lang)
     if args.report:
         from ..processing_algorithms.report_pdf import write_pdf_headless
 
-        write_pdf_headless(result, args.parcels, args.profile, args.report)
-    print_summary(result)
+        write_pdf_headless(result, args.parcels, args.profile, args.report, args.lang)
+    print_summary(result, args.lang)
     return 1 if result.has_conflict else 0
 
 
-def print_summary(result) -> None:
-    import os
+def print_summary(result, language: str = "zh_CN") -> None:
+    from ..core.check.report_text import texts
 
-    from ..core.i18n import language as language_of
-
-    # the shell's language: 简体中文 where LANG/LC_ALL say Chinese
-    language = language_of(os.environ.get("LC_ALL") or os.environ.get("LANG", "en").split(".")[0])
-    print(f"{'parcel':<12}{'area m2':>14}  {'result':<9} layers with overlap")
+    t = texts(language)
+    net = "扣除后" if language != "en" else "net"
+    print(f"{t['parcel']:<12}{t['area_m2']:>14}  {t['result']:<9} {t['layer']}")
     for p in result.parcels:
         hits = ", ".join(f"{lay.name} {lay.overlap_m2:.2f}"
-                         + (f" (net {lay.net_overlap_m2:.2f})" if lay.net_overlap_m2 else "")
+                         + (f" ({net} {lay.net_overlap_m2:.2f})" if lay.net_overlap_m2 else "")
                          for lay in p.layers if lay.overlap_m2 > 0)
-        print(f"{p.id:<12}{p.area_m2:>14.2f}  {p.status:<9} {hits}")
+        print(f"{p.id:<12}{p.area_m2:>14.2f}  {t['status'][p.status]:<9} {hits}")
         for v in p.verdicts:
             if v.status != "pass":
-                print(f"{'':<12}  {v.status.upper():8} {v.text(language)}")
+                print(f"{'':<12}  {t['status'][v.status]:8} {v.text(language)}")

@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../plugin/query_panel.py" line="98"/>
+        <location filename="../plugin/query_panel.py" line="99"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
@@ -19,172 +19,172 @@
         <translation>业务类型</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="98"/>
+        <location filename="../plugin/layout_tool.py" line="110"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="61"/>
+        <location filename="../plugin/case_model.py" line="69"/>
         <source>Changed on the server too: open the case to resolve the conflict</source>
         <translation>服务器上也已修改：打开案卷处理冲突</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="63"/>
+        <location filename="../plugin/case_model.py" line="73"/>
         <source>Local changes wait to be synchronised</source>
         <translation>本地修改等待同步</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="66"/>
+        <location filename="../plugin/case_model.py" line="76"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="68"/>
+        <location filename="../plugin/case_model.py" line="78"/>
         <source>Deadline near</source>
         <translation>临近时限</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="45"/>
+        <location filename="../plugin/query_panel.py" line="46"/>
         <source>RedLine Approval — Query</source>
         <translation>红线审批 — 查询</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="71"/>
+        <location filename="../plugin/query_panel.py" line="72"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="90"/>
+        <location filename="../plugin/stats_panel.py" line="91"/>
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="71"/>
+        <location filename="../plugin/query_panel.py" line="72"/>
         <source>not overdue</source>
         <translation>未超期</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="74"/>
+        <location filename="../plugin/query_panel.py" line="75"/>
         <source>anywhere</source>
         <translation>不限范围</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="74"/>
+        <location filename="../plugin/query_panel.py" line="75"/>
         <source>in the map extent</source>
         <translation>当前地图范围内</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="74"/>
+        <location filename="../plugin/query_panel.py" line="75"/>
         <source>in a drawn polygon</source>
         <translation>绘制的多边形内</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="74"/>
+        <location filename="../plugin/query_panel.py" line="75"/>
         <source>in the selected district polygon</source>
         <translation>所选行政区范围内</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>Created from</source>
         <translation>收件起</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>Created to</source>
         <translation>收件止</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>Area at least</source>
         <translation>面积不小于</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>Area at most</source>
         <translation>面积不大于</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>Where</source>
         <translation>空间范围</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="79"/>
+        <location filename="../plugin/query_panel.py" line="80"/>
         <source>District layer</source>
         <translation>行政区图层</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="88"/>
+        <location filename="../plugin/query_panel.py" line="89"/>
         <source>Draw polygon</source>
         <translation>绘制多边形</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="89"/>
+        <location filename="../plugin/query_panel.py" line="90"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="90"/>
+        <location filename="../plugin/query_panel.py" line="91"/>
         <source>Select on map</source>
         <translation>地图上选中</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="91"/>
+        <location filename="../plugin/query_panel.py" line="92"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="92"/>
+        <location filename="../plugin/query_panel.py" line="93"/>
         <source>GeoPackage…</source>
         <translation>GeoPackage…</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="98"/>
+        <location filename="../plugin/query_panel.py" line="99"/>
         <source>Area m²</source>
         <translation>面积 m²</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="168"/>
+        <location filename="../plugin/query_panel.py" line="169"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="173"/>
+        <location filename="../plugin/query_panel.py" line="174"/>
         <source>Export GeoPackage</source>
         <translation>导出 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="47"/>
+        <location filename="../plugin/stats_panel.py" line="48"/>
         <source>no cases</source>
         <translation>无案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="67"/>
+        <location filename="../plugin/stats_panel.py" line="68"/>
         <source>RedLine Approval — Statistics</source>
         <translation>红线审批 — 统计</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="72"/>
+        <location filename="../plugin/stats_panel.py" line="73"/>
         <source>Cases per stage</source>
         <translation>各阶段案卷数</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="73"/>
+        <location filename="../plugin/stats_panel.py" line="74"/>
         <source>Cases per business type</source>
         <translation>各业务类型案卷数</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="74"/>
+        <location filename="../plugin/stats_panel.py" line="75"/>
         <source>Deadlines</source>
         <translation>办理时限</translation>
     </message>
@@ -209,317 +209,647 @@
         <translation>需要两位字母的行政区代码和申请人。</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="70"/>
+        <location filename="../plugin/dialogs.py" line="73"/>
         <source>Resolve conflict — {number}</source>
         <translation>处理冲突 — {number}</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="72"/>
-        <source>The case changed on the server while you edited it. Choose per field which value to keep; nothing is lost until you confirm.</source>
-        <translation>您编辑期间该案卷已在服务器上被修改。请逐项选择保留哪个值；确认前不会丢失任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../plugin/dialogs.py" line="76"/>
+        <location filename="../plugin/dialogs.py" line="80"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="76"/>
+        <location filename="../plugin/dialogs.py" line="80"/>
         <source>Mine (local)</source>
         <translation>我的（本地）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="76"/>
+        <location filename="../plugin/dialogs.py" line="80"/>
         <source>Theirs (server)</source>
         <translation>对方（服务器）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="99"/>
+        <location filename="../plugin/dialogs.py" line="103"/>
         <source>my red line ({n} parcel(s))</source>
         <translation>我的红线（{n} 个地块）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="101"/>
+        <location filename="../plugin/dialogs.py" line="105"/>
         <source>server&apos;s red line ({n} parcel(s))</source>
         <translation>服务器的红线（{n} 个地块）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="107"/>
+        <location filename="../plugin/case_status.py" line="33"/>
         <source>red line</source>
         <translation>红线</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="90"/>
+        <location filename="../plugin/stats_panel.py" line="91"/>
         <source>on time</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="90"/>
+        <location filename="../plugin/stats_panel.py" line="91"/>
         <source>near</source>
         <translation>临近</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_model.py" line="71"/>
+        <source>The server refused a change: open the case to retry, fix or discard it</source>
+        <translation>服务器拒绝了一项修改：打开案卷以重试、补正或放弃</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="56"/>
+        <source>{number} approval map</source>
+        <translation>{number} 审批图</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="57"/>
+        <source>{business} approval map</source>
+        <translation>{business}审批图</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="69"/>
+        <source>m</source>
+        <translation>米</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="77"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="107"/>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="111"/>
+        <source>CRS</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="137"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="132"/>
+        <source>Areas: ellipsoidal (CGCS2000), as in the case form.</source>
+        <translation>面积为 CGCS2000 椭球面积，与案卷表单一致。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="138"/>
+        <source>Handled by</source>
+        <translation>经办</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="138"/>
+        <source>Reviewed by</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="138"/>
+        <source>Approved by</source>
+        <translation>审定</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="75"/>
+        <source>The same fields changed on the server while you edited them. Choose per field which value to keep; changes made on one side only are already merged. Nothing is lost until you confirm.</source>
+        <translation>您编辑期间，服务器上同样的字段也被修改了。请逐项选择保留哪个值；仅一方修改的内容已自动合并。确认之前不会丢失任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="80"/>
+        <source>Before (common base)</source>
+        <translation>修改前（共同基础）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/dialogs.py" line="113"/>
+        <source>{n} parcel(s)</source>
+        <translation>{n} 个地块</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="32"/>
+        <source>registration</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="32"/>
+        <source>form change</source>
+        <translation>表单修改</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="33"/>
+        <source>opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="34"/>
+        <source>attachment</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="34"/>
+        <source>workflow step</source>
+        <translation>流程环节</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="38"/>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="38"/>
+        <source>warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="38"/>
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="60"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="61"/>
+        <source>Attach materials…</source>
+        <translation>补充材料…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="62"/>
+        <source>Discard my changes</source>
+        <translation>放弃我的修改</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="73"/>
+        <source>Removed on the server while you had changes.</source>
+        <translation>服务器已删除此案卷，而本地仍有修改。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="75"/>
+        <source>Keep as a new case</source>
+        <translation>另存为新案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="76"/>
+        <source>Drop my copy</source>
+        <translation>放弃本地副本</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="87"/>
+        <source>Open report</source>
+        <translation>打开报告</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="88"/>
+        <source>Open workbook</source>
+        <translation>打开表格</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="112"/>
+        <source>{n} change(s) refused by the server</source>
+        <translation>{n} 项修改被服务器拒绝</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="120"/>
+        <source>Last check {time}: &lt;b style=&apos;color:{colour}&apos;&gt;{status}&lt;/b&gt;, {n} conflict(s)</source>
+        <translation>上次审查 {time}：&lt;b style='color:{colour}'&gt;{status}&lt;/b&gt;，{n} 项冲突</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="137"/>
+        <source>Materials for {n}</source>
+        <translation>{n} 的材料</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="149"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_status.py" line="149"/>
+        <source>Drop your unsent and refused changes of {n}? The case returns to the server&apos;s copy.</source>
+        <translation>放弃 {n} 未上传和被拒绝的修改？案卷将恢复为服务器上的版本。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="26"/>
+        <source>Project name</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="26"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="27"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="27"/>
+        <source>Intended use</source>
+        <translation>拟用途</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="28"/>
+        <source>Declared area (m²)</source>
+        <translation>申报面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="29"/>
+        <source>Investment (10 000 yuan)</source>
+        <translation>投资（万元）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="30"/>
+        <source>Floor area ratio</source>
+        <translation>容积率</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="30"/>
+        <source>Building density (%)</source>
+        <translation>建筑密度（%）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="31"/>
+        <source>Green ratio (%)</source>
+        <translation>绿地率（%）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="31"/>
+        <source>Height limit (m)</source>
+        <translation>限高（米）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="32"/>
+        <source>Land use class</source>
+        <translation>用地分类</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="32"/>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="33"/>
+        <source>Conditions</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="33"/>
+        <source>Certificate number</source>
+        <translation>证书编号</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="34"/>
+        <source>Issued on</source>
+        <translation>核发日期</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="39"/>
+        <source>approved</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="39"/>
+        <source>rejected</source>
+        <translation>不予批准</translation>
+    </message>
+    <message>
+        <location filename="../plugin/form_widgets.py" line="40"/>
+        <source>approved with conditions</source>
+        <translation>附条件批准</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="100"/>
+        <source>No red line yet.</source>
+        <translation>尚无红线。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="119"/>
+        <source>Parcel</source>
+        <translation>地块</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="119"/>
+        <source>Area (m²)</source>
+        <translation>面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="119"/>
+        <source>ha</source>
+        <translation>公顷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="119"/>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <location filename="../plugin/layout_tool.py" line="128"/>
+        <source>Total</source>
+        <translation>合计</translation>
     </message>
 </context>
 <context>
     <name>CaseDock</name>
     <message>
-        <location filename="../plugin/case_dock.py" line="51"/>
+        <location filename="../plugin/case_dock.py" line="63"/>
         <source>RedLine Approval — Cases</source>
         <translation>红线审批 — 案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="61"/>
+        <location filename="../plugin/case_dock.py" line="73"/>
         <source>Open store…</source>
         <translation>打开案卷库…</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="62"/>
+        <location filename="../plugin/case_dock.py" line="75"/>
         <source>New case…</source>
         <translation>新建案卷…</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="63"/>
+        <location filename="../plugin/case_dock.py" line="76"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="64"/>
+        <location filename="../plugin/case_dock.py" line="77"/>
         <source>Pick on map</source>
         <translation>地图点选</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="69"/>
+        <location filename="../plugin/case_dock.py" line="83"/>
         <source>No case store opened yet.</source>
         <translation>尚未打开案卷库。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="76"/>
+        <location filename="../plugin/case_dock.py" line="90"/>
         <source>Search number, applicant, business type…</source>
         <translation>搜索编号、申请人、业务类型…</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="124"/>
+        <location filename="../plugin/case_dock.py" line="140"/>
         <source>Resolve conflict…</source>
         <translation>处理冲突…</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="132"/>
+        <location filename="../plugin/case_dock.py" line="151"/>
         <source>Application</source>
         <translation>申请表</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="132"/>
+        <location filename="../plugin/case_dock.py" line="151"/>
         <source>Indicators</source>
         <translation>指标表</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="132"/>
+        <location filename="../plugin/case_dock.py" line="151"/>
         <source>Approval</source>
         <translation>审批表</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="137"/>
+        <location filename="../plugin/case_dock.py" line="156"/>
         <source>Red line</source>
         <translation>红线</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="138"/>
+        <location filename="../plugin/case_dock.py" line="157"/>
         <source>Opinions</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="141"/>
+        <location filename="../plugin/case_dock.py" line="160"/>
         <source>Save forms</source>
         <translation>保存表单</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="144"/>
+        <location filename="../plugin/case_dock.py" line="163"/>
         <source>Reason (send back, suspend, extend…)</source>
         <translation>理由（退回、挂起、延时…）</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="145"/>
+        <location filename="../plugin/case_dock.py" line="164"/>
         <source>Apply step</source>
         <translation>办理</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="159"/>
+        <location filename="../plugin/case_dock.py" line="178"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="160"/>
+        <location filename="../plugin/case_dock.py" line="179"/>
         <source>Draw</source>
         <translation>绘制</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="161"/>
+        <location filename="../plugin/case_dock.py" line="180"/>
         <source>Compliance check</source>
         <translation>合规性审查</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="162"/>
+        <location filename="../plugin/case_dock.py" line="181"/>
         <source>Print layout</source>
         <translation>出图</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>Parcel</source>
         <translation>地块</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>Declared m²</source>
         <translation>申报 m²</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>Map m²</source>
         <translation>图上 m²</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>Ellipsoidal m²</source>
         <translation>椭球 m²</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>ha</source>
         <translation>公顷</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="168"/>
+        <location filename="../plugin/case_dock.py" line="187"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="195"/>
+        <location filename="../plugin/case_dock.py" line="216"/>
         <source>Opinion on the current stage</source>
         <translation>本阶段意见</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="198"/>
+        <location filename="../plugin/case_dock.py" line="219"/>
         <source>Sign</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="199"/>
+        <location filename="../plugin/case_dock.py" line="220"/>
         <source>Add opinion</source>
         <translation>添加意见</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="229"/>
+        <location filename="../plugin/case_dock.py" line="252"/>
         <source>All stages</source>
         <translation>全部阶段</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="245"/>
+        <location filename="../plugin/case_dock.py" line="268"/>
         <source>Store: {path} · last sync: {last} · pending: {p} · conflicts: {c} · refused: {f}</source>
         <translation>案卷库：{path} · 上次同步：{last} · 待上传：{p} · 冲突：{c} · 被拒：{f}</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="321"/>
+        <location filename="../plugin/case_dock.py" line="348"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="321"/>
+        <location filename="../plugin/case_dock.py" line="348"/>
         <source>NO</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="334"/>
+        <location filename="../plugin/case_dock.py" line="361"/>
         <source>Parcel {n}: form {d:,.2f} m² but map {m:,.2f} m²</source>
         <translation>地块 {n}：表单 {d:,.2f} m²，图上 {m:,.2f} m²</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="378"/>
+        <location filename="../plugin/case_dock.py" line="405"/>
         <source>No findings: the red line is valid.</source>
         <translation>未发现问题：红线有效。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="394"/>
+        <location filename="../plugin/case_dock.py" line="421"/>
         <source>Forms saved; they reach the server at the next sync.</source>
         <translation>表单已保存，下次同步时提交服务器。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="411"/>
-        <source>Step {name} queued; the server checks its rules at the next sync.</source>
-        <translation>办理步骤 {name} 已排队，下次同步时由服务器校验规则。</translation>
-    </message>
-    <message>
-        <location filename="../plugin/case_dock.py" line="291"/>
+        <location filename="../plugin/case_dock.py" line="315"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="291"/>
+        <location filename="../plugin/case_dock.py" line="315"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="360"/>
+        <location filename="../plugin/case_dock.py" line="387"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="360"/>
+        <location filename="../plugin/case_dock.py" line="387"/>
         <source>Submit for first review</source>
         <translation>提交初审</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="361"/>
+        <location filename="../plugin/case_dock.py" line="388"/>
         <source>Pass first review</source>
         <translation>初审通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="362"/>
+        <location filename="../plugin/case_dock.py" line="389"/>
         <source>Pass review</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="362"/>
+        <location filename="../plugin/case_dock.py" line="389"/>
         <source>Decide</source>
         <translation>审定</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="363"/>
+        <location filename="../plugin/case_dock.py" line="390"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="363"/>
+        <location filename="../plugin/case_dock.py" line="390"/>
         <source>Send back</source>
         <translation>退回</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="364"/>
+        <location filename="../plugin/case_dock.py" line="391"/>
         <source>Suspend</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="364"/>
+        <location filename="../plugin/case_dock.py" line="391"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="365"/>
+        <location filename="../plugin/case_dock.py" line="392"/>
         <source>Extend</source>
         <translation>延时</translation>
     </message>
     <message>
-        <location filename="../plugin/case_dock.py" line="365"/>
+        <location filename="../plugin/case_dock.py" line="392"/>
         <source>Terminate</source>
         <translation>中止</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="74"/>
+        <source>New store…</source>
+        <translation>新建案卷库…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="447"/>
+        <source>Rename parcel…</source>
+        <translation>重命名地块…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="448"/>
+        <source>Delete parcel…</source>
+        <translation>删除地块…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="464"/>
+        <source>Rename parcel</source>
+        <translation>重命名地块</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="460"/>
+        <source>Parcel number</source>
+        <translation>地块编号</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="464"/>
+        <source>Parcel name</source>
+        <translation>地块名称</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="472"/>
+        <source>Delete parcel</source>
+        <translation>删除地块</translation>
+    </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="472"/>
+        <source>Delete parcel {p} from the red line of {n}?</source>
+        <translation>从 {n} 的红线中删除地块 {p}？</translation>
     </message>
 </context>
 <context>
@@ -560,7 +890,7 @@
         <translation>重叠部分</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="175"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="178"/>
         <source>PDF report: {path}</source>
         <translation>PDF报告：{path}</translation>
     </message>
@@ -798,134 +1128,195 @@
         <translation>红线审批插件需要 {missing}。安装命令：{cmd}</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="55"/>
+        <location filename="../plugin/main.py" line="60"/>
         <source>RedLine Approval</source>
         <translation>红线审批</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="82"/>
+        <location filename="../plugin/main.py" line="87"/>
         <source>Cases</source>
         <translation>案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="84"/>
+        <location filename="../plugin/main.py" line="89"/>
         <source>Query cases</source>
         <translation>案卷查询</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="84"/>
+        <location filename="../plugin/main.py" line="89"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="89"/>
+        <location filename="../plugin/main.py" line="94"/>
         <source>Convert coordinates…</source>
         <translation>坐标转换…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="93"/>
+        <location filename="../plugin/main.py" line="98"/>
         <source>Compliance check…</source>
         <translation>合规性审查…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="93"/>
+        <location filename="../plugin/main.py" line="98"/>
         <source>Fit transformation parameters…</source>
         <translation>计算转换参数…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="93"/>
+        <location filename="../plugin/main.py" line="98"/>
         <source>Import red line…</source>
         <translation>导入红线…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="93"/>
+        <location filename="../plugin/main.py" line="98"/>
         <source>Validate red line…</source>
         <translation>红线检查…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="100"/>
+        <location filename="../plugin/main.py" line="105"/>
         <source>Server and login…</source>
         <translation>服务器与登录…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="103"/>
+        <location filename="../plugin/main.py" line="108"/>
         <source>Check profile…</source>
         <translation>审查方案…</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="160"/>
-        <source>Case store (GeoPackage)</source>
-        <translation>案卷库（GeoPackage）</translation>
-    </message>
-    <message>
-        <location filename="../plugin/main.py" line="197"/>
+        <location filename="../plugin/main.py" line="239"/>
         <source>Red line of {n}</source>
         <translation>{n} 的红线</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="197"/>
+        <location filename="../plugin/main.py" line="239"/>
         <source>Red lines (*.txt *.dxf *.gpkg *.shp *.geojson)</source>
         <translation>红线文件 (*.txt *.dxf *.gpkg *.shp *.geojson)</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="209"/>
+        <location filename="../plugin/main.py" line="251"/>
         <source>Red line imported: {n} finding(s), {e} error(s)</source>
         <translation>红线已导入：{n} 个问题，其中 {e} 个错误</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="215"/>
+        <location filename="../plugin/main.py" line="295"/>
         <source>Pick a case first</source>
         <translation>请先选择案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="226"/>
+        <location filename="../plugin/main.py" line="306"/>
         <source>Check profile</source>
         <translation>审查方案</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="226"/>
+        <location filename="../plugin/main.py" line="306"/>
         <source>Check profile (*.toml *.json)</source>
         <translation>审查方案 (*.toml *.json)</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="243"/>
+        <location filename="../plugin/main.py" line="323"/>
         <source>Compliance check of {n} started</source>
         <translation>{n} 的合规性审查已开始</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="248"/>
+        <location filename="../plugin/main.py" line="338"/>
         <source>Check cancelled</source>
         <translation>审查已取消</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="253"/>
-        <source>Check finished: {s}. Report: {p}</source>
-        <translation>审查完成：{s}。报告：{p}</translation>
-    </message>
-    <message>
-        <location filename="../plugin/main.py" line="287"/>
+        <location filename="../plugin/main.py" line="378"/>
         <source>Approval server</source>
         <translation>审批服务器</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="280"/>
+        <location filename="../plugin/main.py" line="371"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="284"/>
+        <location filename="../plugin/main.py" line="375"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="287"/>
+        <location filename="../plugin/main.py" line="378"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="328"/>
+        <location filename="../plugin/main.py" line="419"/>
         <source>Conflict resolved; the result goes to the server at the next sync.</source>
         <translation>冲突已处理，结果将在下次同步时提交服务器。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="27"/>
+        <source>&amp;RedLine Approval</source>
+        <translation>红线审批(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="143"/>
+        <source>No Chinese font is installed: Chinese text shows as boxes and reports cannot embed it. Install one, e.g. on Debian or Ubuntu: sudo apt install fonts-noto-cjk</source>
+        <translation>未安装中文字体：中文将显示为方框，报告也无法嵌入中文。请安装字体，例如在 Debian 或 Ubuntu 上执行：sudo apt install fonts-noto-cjk</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="180"/>
+        <source>Open case store</source>
+        <translation>打开案卷库</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="188"/>
+        <source>New case store</source>
+        <translation>新建案卷库</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="195"/>
+        <source>{p} exists: open it with Open store…</source>
+        <translation>{p} 已存在：请用“打开案卷库…”打开</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="233"/>
+        <source>Replace red line</source>
+        <translation>替换红线</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="233"/>
+        <source>Case {n} has a red line of {k} parcel(s). Replace it with the file&apos;s?</source>
+        <translation>案卷 {n} 已有 {k} 个地块的红线。用文件中的红线替换吗？</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="280"/>
+        <source>The server would refuse this step</source>
+        <translation>服务器将拒绝此环节</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="280"/>
+        <source>{n}:
+{rules}
+
+Queue it anyway?</source>
+        <translation>{n}：
+{rules}
+
+仍然加入待上传队列吗？</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="287"/>
+        <source>Step {name} queued; nothing blocks it on the server.</source>
+        <translation>环节“{name}”已加入队列；服务器预检无阻碍。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="287"/>
+        <source>Step {name} queued; the server checks its rules at the next sync.</source>
+        <translation>环节“{name}”已加入队列；服务器将在下次同步时检查规则。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="334"/>
+        <source>The red line cannot be checked: {n} problem(s), listed under Red line and marked on the map</source>
+        <translation>红线无法审查：{n} 个问题，已列在“红线”页并在地图上标出</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="343"/>
+        <source>Check finished: {s}. The report and the workbook open from the case form.</source>
+        <translation>审查完成：{s}。可在案卷表单中打开报告和表格。</translation>
     </message>
 </context>
 <context>
@@ -959,14 +1350,104 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../plugin/workspace.py" line="53"/>
+        <location filename="../plugin/workspace.py" line="71"/>
         <source>Red lines of cases</source>
         <translation>案卷红线</translation>
     </message>
     <message>
-        <location filename="../plugin/workspace.py" line="54"/>
+        <location filename="../plugin/workspace.py" line="73"/>
         <source>Cases</source>
         <translation>案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="144"/>
+        <source>RedLine Approval</source>
+        <translation>红线审批</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="100"/>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="92"/>
+        <source>Parcel</source>
+        <translation>地块</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="93"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="93"/>
+        <source>Use</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="94"/>
+        <source>Declared area (m²)</source>
+        <translation>申报面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="95"/>
+        <source>Planar area (m²)</source>
+        <translation>平面面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="96"/>
+        <source>Ellipsoidal area (m²)</source>
+        <translation>椭球面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="97"/>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="97"/>
+        <source>CRS code</source>
+        <translation>坐标系代码</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="100"/>
+        <source>Business type</source>
+        <translation>业务类型</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="101"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="101"/>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="102"/>
+        <source>Location</source>
+        <translation>坐落</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="102"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="103"/>
+        <source>Handler</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="103"/>
+        <source>Due</source>
+        <translation>办结期限</translation>
+    </message>
+    <message>
+        <location filename="../plugin/workspace.py" line="104"/>
+        <source>Deadline status</source>
+        <translation>期限状态</translation>
     </message>
 </context>
 </TS>

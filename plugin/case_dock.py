@@ -11,11 +11,15 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
+    QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -28,9 +32,14 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.approval.business_types import DEFAULT_BUSINESS_TYPES, FORMS
+from ..core.approval.workflow import DEFAULT_WORKFLOW
+from ..core.redline.finding_text import describe
 from ..core.units import area_units
 from .case_model import CaseModel
+from .case_status import CaseStatus
 from .form_widgets import SchemaForm
+from .i18n import plugin_language
+from .resources import scrollable
 
 AREA_TOLERANCE_M2 = 1.0
 AREA_TOLERANCE_REL = 0.001
@@ -43,6 +52,9 @@ class CaseDock(QgsDockWidget):
     layoutRequested = pyqtSignal(str)  # noqa: N815
     syncRequested = pyqtSignal()  # noqa: N815
     openStoreRequested = pyqtSignal()  # noqa: N815
+    newStoreRequested = pyqtSignal()  # noqa: N815
+    parcelsEdited = pyqtSignal(str)  # noqa: N815 - renamed or deleted in the table
+    stepRequested = pyqtSignal(str, str, str)  # noqa: N815 - case, transition, reason
     newCaseRequested = pyqtSignal()  # noqa: N815
     identifyToggled = pyqtSignal(bool)  # noqa: N815
     conflictRequested = pyqtSignal(str)  # noqa: N815
@@ -57,14 +69,16 @@ class CaseDock(QgsDockWidget):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 4, 4, 4)
 
-        tools = QHBoxLayout()
+        tools = QGridLayout()  # two rows: the dock stays narrow on a 1366×768 screen
         self.open_button = QPushButton(self.tr("Open store…"))
+        self.new_store_button = QPushButton(self.tr("New store…"))
         self.new_button = QPushButton(self.tr("New case…"))
         self.sync_button = QPushButton(self.tr("Sync"))
         self.identify_button = QPushButton(self.tr("Pick on map"))
         self.identify_button.setCheckable(True)
-        for b in (self.open_button, self.new_button, self.sync_button, self.identify_button):
-            tools.addWidget(b)
+        for i, b in enumerate((self.open_button, self.new_store_button, self.sync_button,
+                               self.new_button, self.identify_button)):
+            tools.addWidget(b, i // 3, i % 3)
         outer.addLayout(tools)
         self.status = QLabel(self.tr("No case store opened yet."))
         self.status.setWordWrap(True)
@@ -98,12 +112,14 @@ class CaseDock(QgsDockWidget):
         split.addWidget(self._form_panel())
         split.setSizes([220, 420])
         outer.addWidget(split, 1)
-        self.setWidget(body)
+        body.setMinimumSize(300, 560)  # below that the dock scrolls
+        self.setWidget(scrollable(body))
 
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.stage_filter.currentIndexChanged.connect(self._stage_filter_changed)
         self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
         self.open_button.clicked.connect(self.openStoreRequested)
+        self.new_store_button.clicked.connect(self.newStoreRequested)
         self.new_button.clicked.connect(self.newCaseRequested)
         self.sync_button.clicked.connect(self.syncRequested)
         self.identify_button.toggled.connect(self.identifyToggled)
@@ -126,6 +142,9 @@ class CaseDock(QgsDockWidget):
         self.conflict_button.hide()
         self.conflict_button.clicked.connect(lambda: self.conflictRequested.emit(self.number))
         layout.addWidget(self.conflict_button)
+        self.case_status = CaseStatus()
+        self.case_status.changed.connect(self.reload)
+        layout.addWidget(self.case_status)
         self.tabs = QTabWidget()
         self.forms: dict[str, SchemaForm] = {}
         self.form_tabs: dict[str, int] = {}
@@ -170,6 +189,8 @@ class CaseDock(QgsDockWidget):
             self.tr("Ellipsoidal m²"), self.tr("ha"), self.tr("mu"), self.tr("Valid")])
         self.parcel_table.verticalHeader().hide()
         self.parcel_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.parcel_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.parcel_table.customContextMenuRequested.connect(self._parcel_menu)
         self.parcel_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.parcel_table, 2)
@@ -219,9 +240,11 @@ class CaseDock(QgsDockWidget):
             self.model.set_cases([], set(), set())
             return
         cases = store.list_cases()
-        conflicts = {o["case_number"] for o in store.outbox("conflict")}
-        pending = store.cases_with_local_changes() - conflicts
-        self.model.set_cases(cases, pending, conflicts)
+        conflicts = {o["case_number"] for o in store.outbox("conflict")} | {
+            c["number"] for c in cases if c.get("conflict")}
+        refused = {o["case_number"] for o in store.outbox("failed")}
+        pending = store.cases_with_local_changes() - conflicts - refused
+        self.model.set_cases(cases, pending, conflicts, refused)
         stages = sorted({c.get("stage_name") or "" for c in cases} - {""})
         current = self.stage_filter.currentText()
         self.stage_filter.blockSignals(True)
@@ -282,6 +305,7 @@ class CaseDock(QgsDockWidget):
         self.number = number
         case = self.workspace.store.get_case(number) if number else None
         self._set_case_enabled(case is not None)
+        self.case_status.show_case(self.workspace.store, number if case else "")
         if case is None:
             self.header.setText("")
             return
@@ -303,10 +327,13 @@ class CaseDock(QgsDockWidget):
         for t in case.get("transitions") or []:
             self.transition_combo.addItem(names.get(t, t), t)
         self.opinions.clear()
+        stages = DEFAULT_WORKFLOW["stages"]
         for o in case.get("opinions") or []:
             sign = " ✍" if o.get("signed") else ""
-            self.opinions.addItem(f"[{o.get('stage')}] {o.get('author') or ''}{sign}: {o['text']}")
+            stage = stages.get(o.get("stage"), o.get("stage") or "")
+            self.opinions.addItem(f"[{stage}] {o.get('author') or ''}{sign}: {o['text']}")
         self._fill_parcels(number, case)
+        self.show_findings(self.workspace.findings_of(number), markers=False)
 
     def _fill_parcels(self, number: str, case: dict) -> None:
         parcels = self.workspace.store.parcels(number)
@@ -368,12 +395,12 @@ class CaseDock(QgsDockWidget):
         if number == self.number:
             self.show_case(number)
 
-    def show_findings(self, findings) -> None:
+    def show_findings(self, findings, markers: bool = True) -> None:
         self.findings.clear()
         order = {"error": 0, "warning": 1, "info": 2}
+        lang = plugin_language()
         for f in sorted(findings, key=lambda f: order.get(f.severity, 3)):
-            where = f" {f.point}" if f.point else ""
-            self.findings.addItem(f"{f.severity.upper()} {f.code} {f.parcel}{where}: {f.message}")
+            self.findings.addItem(describe(f, lang))
         if not findings:
             self.findings.addItem(self.tr("No findings: the red line is valid."))
 
@@ -403,11 +430,49 @@ class CaseDock(QgsDockWidget):
         self.reload()
 
     def apply_transition(self) -> None:
+        """The plugin asks the server what would block the step first (stepRequested)."""
         name = self.transition_combo.currentData()
         if not name:
             return
-        self.workspace.store.queue_transition(self.number, name, self.reason.text())
+        self.stepRequested.emit(self.number, name, self.reason.text())
         self.reason.clear()
-        self._push(self.tr("Step {name} queued; the server checks its rules at the next sync.")
-                   .format(name=name))
-        self.reload()
+
+    # --- parcels: rename and delete -------------------------------------------------------------
+    def _parcel_menu(self, pos) -> None:
+        row = self.parcel_table.rowAt(pos.y())
+        if row < 0:
+            return
+        number = self.parcel_table.item(row, 0).text()
+        menu = QMenu(self)
+        rename = menu.addAction(self.tr("Rename parcel…"))
+        delete = menu.addAction(self.tr("Delete parcel…"))
+        chosen = menu.exec(self.parcel_table.viewport().mapToGlobal(pos))
+        if chosen is rename:
+            self.rename_parcel(number)
+        elif chosen is delete:
+            self.delete_parcel(number)
+
+    def rename_parcel(self, number: str, new_number: str | None = None,
+                      name: str | None = None) -> None:
+        store = self.workspace.store
+        current = next(p for p in store.parcels(self.number) if p.number == number)
+        if new_number is None:
+            new_number, ok = QInputDialog.getText(self, self.tr("Rename parcel"),
+                                                  self.tr("Parcel number"), text=current.number)
+            if not ok:
+                return
+            name, ok = QInputDialog.getText(self, self.tr("Rename parcel"),
+                                            self.tr("Parcel name"), text=current.name)
+            if not ok:
+                return
+        store.rename_parcel(self.number, number, new_number.strip() or number, name or "")
+        self.parcelsEdited.emit(self.number)
+
+    def delete_parcel(self, number: str, confirm: bool = True) -> None:
+        if confirm and QMessageBox.question(
+                self, self.tr("Delete parcel"),
+                self.tr("Delete parcel {p} from the red line of {n}?").format(
+                    p=number, n=self.number)) != QMessageBox.StandardButton.Yes:
+            return
+        self.workspace.store.delete_parcel(self.number, number)
+        self.parcelsEdited.emit(self.number)

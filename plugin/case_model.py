@@ -21,15 +21,18 @@ class CaseModel(QAbstractTableModel):
         self.cases: list[dict] = []
         self.pending: set[str] = set()
         self.conflicts: set[str] = set()
+        self.refused: set[str] = set()
 
     def headers(self) -> list[str]:
         return [tr("Number"), tr("Applicant"), tr("Business type"), tr("Stage"), tr("Deadline")]
 
-    def set_cases(self, cases: list[dict], pending: set[str], conflicts: set[str]) -> None:
+    def set_cases(self, cases: list[dict], pending: set[str], conflicts: set[str],
+                  refused: set[str] = frozenset()) -> None:
         self.beginResetModel()
         self.cases = cases
         self.pending = pending
         self.conflicts = conflicts
+        self.refused = set(refused)
         self.endResetModel()
 
     def rowCount(self, parent=None) -> int:  # noqa: N802
@@ -50,15 +53,22 @@ class CaseModel(QAbstractTableModel):
             value = case.get(key) or ""
             if key == "number" and case["number"] in self.conflicts:
                 return f"{value} ⚠"
+            if key == "number" and case["number"] in self.refused:
+                return f"{value} ✖"
             if key == "number" and case["number"] in self.pending:
                 return f"{value} ↑"
             return value
+        if role == Qt.ItemDataRole.ForegroundRole and key == "number" \
+                and case["number"] in self.refused:
+            return QBrush(QColor(183, 28, 28))
         if role == Qt.ItemDataRole.BackgroundRole and key == "deadline_due":
             colour = DEADLINE_COLOURS.get(case.get("deadline_status") or "")
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if case["number"] in self.conflicts:
                 return tr("Changed on the server too: open the case to resolve the conflict")
+            if case["number"] in self.refused:
+                return tr("The server refused a change: open the case to retry, fix or discard it")
             if case["number"] in self.pending:
                 return tr("Local changes wait to be synchronised")
             status = case.get("deadline_status")

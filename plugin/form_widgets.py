@@ -13,16 +13,31 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-LABELS = {
-    "project_name": "项目名称 Project", "applicant_contact": "联系人 Contact",
-    "phone": "电话 Phone", "intended_use": "用途 Intended use",
-    "declared_area_m2": "申报面积 Declared area (m²)", "investment_wan_yuan": "投资 (万元)",
-    "floor_area_ratio": "容积率 FAR", "building_density_pct": "建筑密度 (%)",
-    "green_ratio_pct": "绿地率 (%)", "height_limit_m": "限高 (m)",
-    "land_use_class": "用地分类 Land use class", "decision": "决定 Decision",
-    "conditions": "条件 Conditions", "certificate_number": "证号 Certificate",
-    "issued_on": "核发日期 Issued on",
-}
+
+def tr(text: str) -> str:
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr()
+
+
+def field_labels() -> dict[str, str]:
+    """The forms' fields as the officer reads them (translated)."""
+    return {
+        "project_name": tr("Project name"), "applicant_contact": tr("Contact"),
+        "phone": tr("Phone"), "intended_use": tr("Intended use"),
+        "declared_area_m2": tr("Declared area (m²)"),
+        "investment_wan_yuan": tr("Investment (10 000 yuan)"),
+        "floor_area_ratio": tr("Floor area ratio"), "building_density_pct": tr("Building density (%)"),
+        "green_ratio_pct": tr("Green ratio (%)"), "height_limit_m": tr("Height limit (m)"),
+        "land_use_class": tr("Land use class"), "decision": tr("Decision"),
+        "conditions": tr("Conditions"), "certificate_number": tr("Certificate number"),
+        "issued_on": tr("Issued on"),
+    }
+
+
+def enum_labels() -> dict[str, str]:
+    return {"approved": tr("approved"), "rejected": tr("rejected"),
+            "conditional": tr("approved with conditions")}
 
 
 class SchemaForm(QWidget):
@@ -35,7 +50,7 @@ class SchemaForm(QWidget):
             widget = self._widget(prop)
             widget.setObjectName(f"field_{name}")
             self.widgets[name] = widget
-            layout.addRow(LABELS.get(name, name), widget)
+            layout.addRow(field_labels().get(name, name), widget)
 
     @staticmethod
     def _widget(prop: dict) -> QWidget:
@@ -44,7 +59,7 @@ class SchemaForm(QWidget):
             w = QComboBox()
             w.addItem("", None)
             for value in prop["enum"]:
-                w.addItem(str(value), value)
+                w.addItem(enum_labels().get(value, str(value)), value)
             return w
         if kind in ("number", "integer"):
             w = QDoubleSpinBox()

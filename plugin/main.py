@@ -15,13 +15,16 @@ from ..core.sync.engine import conflict_view, resolve
 from ..processing_algorithms.provider import RedlineProvider
 from . import settings
 from .case_dock import CaseDock
-from .i18n import install_translator, remove_translator
+from .i18n import install_translator, plugin_language, remove_translator
 from .map_tools import IdentifyCaseTool, PolygonTool
 from .resources import icon_path
 from .workspace import Workspace
 
-MENU = "&RedLine Approval"
 SYNC_MINUTES = 10
+
+
+def menu_name() -> str:
+    return QCoreApplication.translate("RedlineApprovalPlugin", "&RedLine Approval")
 
 
 class RedlineApprovalPlugin:
@@ -36,6 +39,7 @@ class RedlineApprovalPlugin:
         self.provider: RedlineProvider | None = None
         self.translator = None
         self.tools = {}
+        self.menu = ""
         self.timer = None
         self.tasks = []  # keep running tasks referenced
 
@@ -49,6 +53,7 @@ class RedlineApprovalPlugin:
 
     def initGui(self) -> None:  # noqa: N802
         self.translator = install_translator()
+        self.menu = menu_name()
         self.initProcessing()
         window = self.iface.mainWindow()
         canvas = self.iface.mapCanvas()
@@ -105,6 +110,9 @@ class RedlineApprovalPlugin:
         self._add(profile, toolbar=False)
 
         self.dock.openStoreRequested.connect(self.choose_store)
+        self.dock.newStoreRequested.connect(self.new_store)
+        self.dock.stepRequested.connect(self.request_step)
+        self.dock.parcelsEdited.connect(self._parcels_edited)
         self.dock.newCaseRequested.connect(self.new_case)
         self.dock.syncRequested.connect(self.start_sync)
         self.dock.identifyToggled.connect(self._identify_toggled)
@@ -124,6 +132,17 @@ class RedlineApprovalPlugin:
         initialized = getattr(self.iface, "initializationCompleted", None)
         if initialized is not None:
             initialized.connect(self._open_last_store)
+        self._font_notice()
+
+    def _font_notice(self) -> None:
+        """Without a CJK font Chinese shows as boxes on screen and in PDFs: say so, once."""
+        from .i18n import cjk_font
+
+        if cjk_font() is None and not settings.get("font_notice_shown"):
+            settings.put("font_notice_shown", "1")
+            self._message(self.tr("No Chinese font is installed: Chinese text shows as boxes "
+                                  "and reports cannot embed it. Install one, e.g. on Debian "
+                                  "or Ubuntu: sudo apt install fonts-noto-cjk"), Qgis.Warning, 0)
 
     def _open_last_store(self) -> None:
         store = settings.get("store_path")
@@ -134,7 +153,7 @@ class RedlineApprovalPlugin:
     def _add(self, action: QAction, toolbar: bool = True) -> None:
         if toolbar:
             self.toolbar.addAction(action)
-        self.iface.addPluginToMenu(MENU, action)
+        self.iface.addPluginToMenu(self.menu, action)
         self.actions.append(action)
 
     def _message(self, text: str, level=Qgis.Info, seconds: int = 6) -> None:
@@ -157,11 +176,25 @@ class RedlineApprovalPlugin:
         self.dock.show()
 
     def choose_store(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.iface.mainWindow(), self.tr("Case store (GeoPackage)"),
-            settings.get("store_path", settings.default_store_path()), "GeoPackage (*.gpkg)",
-            options=QFileDialog.DontConfirmOverwrite)
+        """Open an existing store (an open dialog: nothing is created by mistake)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.iface.mainWindow(), self.tr("Open case store"),
+            settings.get("store_path", settings.default_store_path()), "GeoPackage (*.gpkg)")
         if path:
+            self.open_store(path)
+
+    def new_store(self) -> None:
+        """Create a new, empty store (a save dialog)."""
+        path, _ = QFileDialog.getSaveFileName(
+            self.iface.mainWindow(), self.tr("New case store"),
+            settings.default_store_path(), "GeoPackage (*.gpkg)")
+        if path:
+            if not path.lower().endswith(".gpkg"):
+                path += ".gpkg"
+            if Path(path).exists():
+                self._message(self.tr("{p} exists: open it with Open store…").format(p=path),
+                              Qgis.Warning)
+                return
             self.open_store(path)
 
     def new_case(self) -> None:
@@ -193,10 +226,19 @@ class RedlineApprovalPlugin:
             canvas.unsetMapTool(self.tools["identify"])
 
     # --- red line ---------------------------------------------------------------------------------
-    def import_redline(self, number: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.iface.mainWindow(), self.tr("Red line of {n}").format(n=number), "",
-            self.tr("Red lines (*.txt *.dxf *.gpkg *.shp *.geojson)"))
+    def import_redline(self, number: str, path: str | None = None) -> None:
+        from qgis.PyQt.QtWidgets import QMessageBox
+
+        existing = self.workspace.store.parcels(number)
+        if existing and path is None and QMessageBox.question(
+                self.iface.mainWindow(), self.tr("Replace red line"),
+                self.tr("Case {n} has a red line of {k} parcel(s). Replace it with the file's?")
+                .format(n=number, k=len(existing))) != QMessageBox.StandardButton.Yes:
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.iface.mainWindow(), self.tr("Red line of {n}").format(n=number), "",
+                self.tr("Red lines (*.txt *.dxf *.gpkg *.shp *.geojson)"))
         if not path:
             return
         try:
@@ -208,6 +250,44 @@ class RedlineApprovalPlugin:
         errors = sum(f.severity == "error" for f in findings)
         self._message(self.tr("Red line imported: {n} finding(s), {e} error(s)").format(
             n=len(findings), e=errors), Qgis.Warning if errors else Qgis.Success)
+
+    def _parcels_edited(self, number: str) -> None:
+        self.workspace.refresh()
+        self.workspace.select_case(number, zoom=False)
+
+    def request_step(self, number: str, name: str, reason: str) -> None:
+        """Ask the server what would block the step (dry run) before queueing it; offline or
+        for a case not yet registered, queue it and say the server decides at the sync."""
+        from qgis.PyQt.QtWidgets import QMessageBox
+
+        from ..core.sync.client import ApiClient, SyncError
+        from .sync_task import load_login
+
+        violations, asked = [], False
+        login = load_login()
+        if login is not None and not number.startswith("LOCAL-"):
+            try:
+                with ApiClient(login[0], timeout=4) as client:
+                    client.login(login[1], login[2])
+                    answer = client._request("POST", f"/cases/{number}/transitions/dry-run",
+                                             json={"transition": name, "reason": reason or "x",
+                                                   "days": 1}).json()
+                    violations, asked = answer.get("violations", []), True
+            except SyncError:
+                asked = False
+        if violations:
+            text = "\n".join(f"• {v['name']}: {v['message']}" for v in violations)
+            if QMessageBox.question(
+                    self.iface.mainWindow(), self.tr("The server would refuse this step"),
+                    self.tr("{n}:\n{rules}\n\nQueue it anyway?").format(n=number, rules=text)
+            ) != QMessageBox.StandardButton.Yes:
+                return
+        self.workspace.store.queue_transition(number, name, reason)
+        names = self.dock.transition_names()
+        self._message((self.tr("Step {name} queued; nothing blocks it on the server.") if asked
+                       else self.tr("Step {name} queued; the server checks its rules at the "
+                                    "next sync.")).format(name=names.get(name, name)))
+        self.dock.reload()
 
     def _redline_drawn(self, geometry) -> None:
         number = self.dock.number
@@ -243,15 +323,26 @@ class RedlineApprovalPlugin:
         self._message(self.tr("Compliance check of {n} started").format(n=number))
 
     def _check_done(self, task) -> None:
+        from .case_status import status_names
+
         self.tasks.remove(task)
         if task.result is None:
-            self._message(task.error or self.tr("Check cancelled"), Qgis.Warning, 0)
+            if task.findings:
+                for number in task.numbers:
+                    self.workspace.set_findings(number, task.findings)
+                self.dock.show_findings(task.findings)
+                self._message(self.tr("The red line cannot be checked: {n} problem(s), listed "
+                                      "under Red line and marked on the map").format(
+                    n=len(task.findings)), Qgis.Critical, 0)
+            else:
+                self._message(task.error or self.tr("Check cancelled"), Qgis.Warning, 0)
             return
-        worst = {p.status for p in task.result.parcels}
-        level = Qgis.Critical if "conflict" in worst else \
-            Qgis.Warning if "warning" in worst else Qgis.Success
-        self._message(self.tr("Check finished: {s}. Report: {p}").format(
-            s=", ".join(sorted(worst)), p=task.out_dir / "check.pdf"), level, 0)
+        worst = max((p.status for p in task.result.parcels),
+                    key=["pass", "warning", "conflict"].index, default="pass")
+        level = {"conflict": Qgis.Critical, "warning": Qgis.Warning}.get(worst, Qgis.Success)
+        self._message(self.tr("Check finished: {s}. The report and the workbook open from the "
+                              "case form.").format(s=status_names()[worst]), level, 0)
+        self.dock.reload()
 
     def make_layout(self, number: str) -> None:
         from .layout_tool import case_layout
@@ -311,10 +402,10 @@ class RedlineApprovalPlugin:
         self.workspace.refresh()
         if task.error:
             self._message(task.error, Qgis.Warning)
-        elif task.report and (task.report.conflicts or task.report.failed):
-            self._message(task.report.summary(), Qgis.Warning, 0)
+        elif task.report and task.report.outstanding:
+            self._message(task.report.summary(plugin_language()), Qgis.Warning, 0)
         elif task.report:
-            self._message(task.report.summary(), Qgis.Success)
+            self._message(task.report.summary(plugin_language()), Qgis.Success)
 
     def resolve_conflict(self, number: str) -> None:
         from .dialogs import ConflictDialog
@@ -341,7 +432,7 @@ class RedlineApprovalPlugin:
                 canvas.scene().removeItem(tool.band)
         self.tools.clear()
         for action in self.actions:
-            self.iface.removePluginMenu(MENU, action)
+            self.iface.removePluginMenu(self.menu, action)
         self.actions.clear()
         if self.toolbar is not None:
             self.toolbar.deleteLater()

@@ -30,6 +30,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.store.query import export_csv, export_gpkg, query_cases
 from ..processing_algorithms.qgis_bridge import from_qgs
+from .resources import scrollable
 
 SPATIAL = ("none", "extent", "drawn", "district")
 
@@ -101,7 +102,7 @@ class QueryPanel(QgsDockWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        self.setWidget(body)
+        self.setWidget(scrollable(body))
         self.run_button.clicked.connect(self.run)
         self.select_button.clicked.connect(self.select_on_map)
         self.csv_button.clicked.connect(self.export_csv)

@@ -10,6 +10,7 @@ from qgis.PyQt.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.approval.workflow import DEFAULT_WORKFLOW
 from ..core.store.query import case_statistics
+from .resources import scrollable
 
 PALETTE = [QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
            QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194),
@@ -74,7 +75,7 @@ class StatsPanel(QgsDockWidget):
         self.deadline_chart = BarChart(tr("Deadlines"))
         for chart in (self.stage_chart, self.business_chart, self.deadline_chart):
             layout.addWidget(chart)
-        self.setWidget(body)
+        self.setWidget(scrollable(body))
         workspace.casesChanged.connect(self.refresh)
 
     def refresh(self) -> dict:

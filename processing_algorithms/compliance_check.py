@@ -157,22 +157,23 @@ class ComplianceCheck(RedlineAlgorithm):
             out["JSON"] = json_path
         html_path = self.parameterAsFileOutput(parameters, "HTML", context)
         if html_path:
-            write_html(result, html_path)
+            write_html(result, html_path, language)
             out["HTML"] = html_path
         xlsx_path = self.parameterAsFileOutput(parameters, "XLSX", context)
         if xlsx_path:
             write_workbook(result, xlsx_path)
             out["XLSX"] = xlsx_path
         self._pdf = (self.parameterAsFileOutput(parameters, "PDF", context), result, profile_path,
-                     out)
+                     out, language)
         return out
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802
-        pdf, result, profile_path, out = getattr(self, "_pdf", (None, None, None, {}))
+        pdf, result, profile_path, out, language = getattr(self, "_pdf",
+                                                           (None, None, None, {}, None))
         if not pdf:
             return {}  # an empty map keeps processAlgorithm's results
         from .report_pdf import write_pdf
 
-        write_pdf(result, profile_path, pdf)
+        write_pdf(result, profile_path, pdf, language)
         feedback.pushInfo(self.tr("PDF report: {path}").format(path=pdf))
         return {**out, "PDF": pdf}  # a non-empty map replaces processAlgorithm's results

@@ -26,6 +26,7 @@ from qgis.core import (
     QgsPrintLayout,
     QgsProject,
     QgsRectangle,
+    QgsScaleBarSettings,
     QgsTextFormat,
     QgsUnitTypes,
 )
@@ -34,13 +35,13 @@ from qgis.PyQt.QtGui import QFont
 
 from ..core.check.report_html import (
     CSS,
-    STATUS_ZH,
     nice_step,
     parcel_tables_html,
     points_table_html,
     sources_table_html,
     summary_table_html,
 )
+from ..core.check.report_text import texts
 from ..core.check.results import CheckResult
 from ..core.errors import RedlineError
 
@@ -49,7 +50,7 @@ MAP_W, MAP_H = 168.0, 160.0
 NORTH_ARROW = "/usr/share/qgis/svg/arrows/NorthArrow_02.svg"
 
 
-def _label(layout, text: str, x: float, y: float, w: float, h: float, page: int,
+def add_label(layout, text: str, x: float, y: float, w: float, h: float, page: int,
            size: float = 14, bold: bool = True) -> QgsLayoutItemLabel:
     item = QgsLayoutItemLabel(layout)
     item.setText(text)
@@ -62,7 +63,7 @@ def _label(layout, text: str, x: float, y: float, w: float, h: float, page: int,
     return item
 
 
-def _html(layout, html: str, rect: tuple[float, float, float, float], page: int,
+def add_html(layout, html: str, rect: tuple[float, float, float, float], page: int,
           repeat: bool = False) -> QgsLayoutItemHtml:
     item = QgsLayoutItemHtml(layout)
     item.setContentMode(QgsLayoutItemHtml.ManualHtml)
@@ -95,8 +96,28 @@ def frame_parcels(map_item: QgsLayoutItemMap, bounds: tuple[float, float, float,
     return span
 
 
-def coordinate_grid(map_item: QgsLayoutItemMap, interval: float, cross: bool = False):
-    """Coordinates along the left and bottom of the map (plain lines, or crosses)."""
+def nice_ceil(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10^n not below ``value``."""
+    from math import floor, log10
+
+    base = 10 ** floor(log10(value)) if value > 0 else 1
+    return next(m * base for m in (1, 2, 5, 10) if m * base >= value)
+
+
+def grid_interval(map_item: QgsLayoutItemMap, label_mm: float = 16.0) -> float:
+    """A grid step for the map's scale: a nice number, at most six lines across, and never so
+    close that the coordinate labels (``label_mm`` wide) run into each other."""
+    extent = map_item.extent()
+    width_mm = map_item.rect().width()  # item size in layout millimetres
+    metres_per_mm = extent.width() / width_mm if width_mm else 1.0
+    return nice_ceil(max(extent.width() / 6.0, label_mm * metres_per_mm))
+
+
+def coordinate_grid(map_item: QgsLayoutItemMap, interval: float | None = None,
+                    cross: bool = False):
+    """Coordinates along the left and bottom of the map (plain lines, or crosses), the
+    interval chosen from the map's scale unless given."""
+    interval = interval or grid_interval(map_item)
     grid = map_item.grid()
     grid.setEnabled(True)
     if cross:
@@ -116,20 +137,34 @@ def coordinate_grid(map_item: QgsLayoutItemMap, interval: float, cross: bool = F
     return grid
 
 
-def scale_bar(layout, map_item: QgsLayoutItemMap) -> QgsLayoutItemScaleBar:
+def scale_bar(layout, map_item: QgsLayoutItemMap, unit_label: str = "m"
+              ) -> QgsLayoutItemScaleBar:
+    """Two segments of a nice length in metres (a fifth of the map's width, rounded)."""
     bar = QgsLayoutItemScaleBar(layout)
     bar.setStyle("Single Box")
     bar.setLinkedMap(map_item)
-    bar.applyDefaultSize()
+    bar.setUnits(QgsUnitTypes.DistanceMeters)
+    bar.setUnitLabel(unit_label)
     bar.setNumberOfSegments(2)
     bar.setNumberOfSegmentsLeft(0)
+    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFixed)
+    bar.setUnitsPerSegment(nice_step(map_item.extent().width() / 5.0))
+    bar.setMapUnitsPerScaleBarUnit(1.0)
+    text = QgsTextFormat()
+    text.setFont(QFont("Noto Sans CJK SC"))
+    text.setSize(7)
+    bar.setTextFormat(text)
     layout.addLayoutItem(bar)
+    bar.update()
     return bar
 
 
 def build_layout(project: QgsProject, result: CheckResult, layers: list,
-                 title: str = "红线合规性审查报告") -> QgsPrintLayout:
-    """``layers``: the map's layers, top first (red lines, points, results, control layers)."""
+                 lang: str | None = None) -> QgsPrintLayout:
+    """``layers``: the map's layers, top first (red lines, points, results, control layers);
+    every word in ``lang`` (Chinese by default)."""
+    t = texts(lang)
+    title = t["title"]
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()  # one A4 landscape page
     layout.setName(title)
@@ -141,9 +176,9 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
             page = QgsLayoutItemPage(layout)
             page.setPageSize("A4", QgsLayoutItemPage.Landscape)
             pages.addPage(page)
-        _label(layout, f"{title}  {parcel.id} {parcel.name}  —  {STATUS_ZH[p['status']]}",
+        add_label(layout, f"{title}  {parcel.id} {parcel.name}  —  {t['status'][p['status']]}",
                10, 6, 277, 10, i)
-        _label(layout, f"{result.crs} · {result.checked_at}", 10, 15, 200, 5, i, 7, False)
+        add_label(layout, f"{result.crs} · {result.checked_at}", 10, 15, 200, 5, i, 7, False)
         m = QgsLayoutItemMap(layout)
         layout.addLayoutItem(m)
         m.attemptMove(QgsLayoutPoint(10, 22, MM), page=i)
@@ -151,10 +186,10 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
         m.setCrs(red.crs())
         m.setLayers(layers)
         m.setKeepLayerSet(True)
-        span = frame_parcels(m, parcel.geometry.bounds)
+        frame_parcels(m, parcel.geometry.bounds)
         m.setFrameEnabled(True)
-        coordinate_grid(m, nice_step(span / 2))
-        bar = scale_bar(layout, m)
+        coordinate_grid(m)
+        bar = scale_bar(layout, m, "米" if t is texts("zh_CN") else "m")
         bar.attemptMove(QgsLayoutPoint(12, 186, MM), page=i)
         arrow = QgsLayoutItemPicture(layout)
         arrow.setPicturePath(NORTH_ARROW)
@@ -162,7 +197,7 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
         arrow.attemptMove(QgsLayoutPoint(162, 25, MM), page=i)
         arrow.attemptResize(QgsLayoutSize(12, 12, MM))
         legend = QgsLayoutItemLegend(layout)
-        legend.setTitle("图例 Legend")
+        legend.setTitle(t["legend"])
         legend.setLinkedMap(m)
         legend.setLegendFilterByMapEnabled(True)
         layout.addLayoutItem(legend)
@@ -175,20 +210,21 @@ def build_layout(project: QgsProject, result: CheckResult, layers: list,
         for style, size in ((QgsLegendStyle.Title, 9), (QgsLegendStyle.Group, 7),
                             (QgsLegendStyle.Subgroup, 7), (QgsLegendStyle.SymbolLabel, 6)):
             legend.rstyle(style).setFont(QFont("Noto Sans CJK SC", size))
-        _html(layout, parcel_tables_html(p), (182, 100, 105, 103), i)
+        add_html(layout, parcel_tables_html(p, lang), (182, 100, 105, 103), i)
     # boundary-point tables and sources flow over as many pages as they need
     first = pages.pageCount()
     page = QgsLayoutItemPage(layout)
     page.setPageSize("A4", QgsLayoutItemPage.Landscape)
     pages.addPage(page)
-    body = summary_table_html(d) + "".join(points_table_html(p) for p in result.parcels) + \
-        sources_table_html(result)
-    _html(layout, body, (10, 10, 277, 190), first, repeat=True)
-    _drop_blank_pages(layout, first)
+    body = summary_table_html(d, lang) + "".join(points_table_html(p, lang)
+                                                 for p in result.parcels) + \
+        sources_table_html(result, lang)
+    add_html(layout, body, (10, 10, 277, 190), first, repeat=True)
+    drop_blank_pages(layout, first)
     return layout
 
 
-def _drop_blank_pages(layout, first: int) -> None:
+def drop_blank_pages(layout, first: int) -> None:
     """WebKit overestimates the height of HTML content when no screen is attached, so the
     repeating frame can add pages that print blank: render each such page small, drop it
     when it holds no ink."""

@@ -10,7 +10,8 @@ from ..core.check.profile import load_profile
 from ..core.check.results import CheckResult
 
 
-def write_pdf(result: CheckResult, profile_path: str | Path, out: str | Path) -> None:
+def write_pdf(result: CheckResult, profile_path: str | Path, out: str | Path,
+              lang: str | None = None) -> None:
     from qgis.core import QgsProject
 
     from .report_layout import build_layout, export_pdf
@@ -18,18 +19,19 @@ def write_pdf(result: CheckResult, profile_path: str | Path, out: str | Path) ->
 
     profile = load_profile(profile_path)
     project = QgsProject()
-    red, pts, ovl = redline_layers(result)
+    red, pts, ovl = redline_layers(result, lang)
     project.setCrs(red.crs())  # the layout's scale bar and grid measure in the project CRS
     project.setEllipsoid(red.crs().ellipsoidAcronym())
     controls = [control_layer(spec) for spec in profile.layers]
     layers = [red, pts, ovl, *reversed(controls)]
     for layer in reversed(layers):
         project.addMapLayer(layer)
-    layout = build_layout(project, result, layers)
+    layout = build_layout(project, result, layers, lang)
     export_pdf(layout, out)
 
 
-def write_pdf_headless(result: CheckResult, parcels_path, profile_path, out) -> None:
+def write_pdf_headless(result: CheckResult, parcels_path, profile_path, out,
+                       lang: str | None = None) -> None:
     from qgis.core import QgsApplication
 
     if QgsApplication.instance() is None:
@@ -37,8 +39,8 @@ def write_pdf_headless(result: CheckResult, parcels_path, profile_path, out) -> 
         app = QgsApplication([], False)
         app.initQgis()
         try:
-            write_pdf(result, profile_path, out)
+            write_pdf(result, profile_path, out, lang)
         finally:
             app.exitQgis()
     else:
-        write_pdf(result, profile_path, out)
+        write_pdf(result, profile_path, out, lang)

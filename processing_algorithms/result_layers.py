@@ -54,14 +54,18 @@ def _memory(kind: str, crs: str, name: str, fields: str) -> QgsVectorLayer:
     return layer
 
 
-def redline_layers(result: CheckResult) -> tuple[QgsVectorLayer, QgsVectorLayer, QgsVectorLayer]:
-    """(red lines, boundary points, overlaps) of a check, styled."""
-    red = _memory("MultiPolygon", result.crs, "红线 red lines",
+def redline_layers(result: CheckResult, lang: str | None = None
+                   ) -> tuple[QgsVectorLayer, QgsVectorLayer, QgsVectorLayer]:
+    """(red lines, boundary points, overlaps) of a check, styled, named in ``lang``."""
+    from ..core.check.report_text import texts
+
+    t = texts(lang)
+    red = _memory("MultiPolygon", result.crs, t["red_lines"],
                   "field=number:string&field=name:string&field=status:string"
                   "&field=area_m2:double")
-    pts = _memory("Point", result.crs, "界址点 boundary points",
+    pts = _memory("Point", result.crs, t["boundary_points"],
                   "field=parcel:string&field=point:string")
-    ovl = _memory("MultiPolygon", result.crs, "审查结果 check results",
+    ovl = _memory("MultiPolygon", result.crs, t["check_results"],
                   "field=parcel:string&field=layer:string&field=role:string"
                   "&field=overlap_m2:double&field=status:string")
     red_feats, pt_feats, ovl_feats = [], [], []
@@ -92,6 +96,9 @@ def redline_layers(result: CheckResult) -> tuple[QgsVectorLayer, QgsVectorLayer,
     apply_style(red, "redline")
     apply_style(pts, "boundary_points")
     apply_style(ovl, "check_results")
+    renderer = ovl.renderer()
+    for i, category in enumerate(renderer.categories()):  # the legend in the report's language
+        renderer.updateCategoryLabel(i, t["status"].get(category.value(), category.value()))
     return red, pts, ovl
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INCLUDE = ["__init__.py", "metadata.txt", "README.md", "core", "plugin", "processing_algorithms",
-           "layer_styles", "i18n", "icons", "layouts"]
+           "layer_styles", "i18n", "icons"]
 SKIP_PARTS = {"__pycache__", ".pytest_cache"}
 
 

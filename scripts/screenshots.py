@@ -1,5 +1,7 @@
-"""``make screenshots``: the real QGIS (Debian's, under Xvfb) with the plugin, the demo county
-and the demo case store, in English and in Chinese; the main window grabbed to docs/."""
+"""``make screenshots``: the real QGIS (Debian's, under Xvfb at 1366×768) with the plugin, the
+demo county and the demo case store, in Chinese set the way QGIS's options dialog sets it
+(``zh-Hans``) and in English; the main window, the statistics dock and the case's print layout
+grabbed to docs/, and page 2 of the check report (PDF, Chinese) rendered to PNG."""
 
 from __future__ import annotations
 
@@ -61,9 +63,21 @@ def shoot():
     iface.mapCanvas().refreshAllLayers()
     QApplication.processEvents()
     iface.mainWindow().grab().save(OUT)
-    plugins["redline_approval"].stats.raise_()
+    plugin = plugins["redline_approval"]
+    plugin.stats.raise_()
     QApplication.processEvents()
-    plugins["redline_approval"].stats.grab().save(OUT.replace(".png", "_stats.png"))
+    plugin.stats.grab().save(OUT.replace(".png", "_stats.png"))
+    from qgis.core import QgsLayoutExporter
+    from qgis.PyQt.QtCore import QSize
+    from redline_approval.plugin.layout_tool import case_layout
+    ws = plugin.workspace
+    number = "JAGD20260002"
+    layers = [ws.parcels_layer] + [l for l in iface.mapCanvas().layers()
+                                   if l is not ws.parcels_layer]
+    layout = case_layout(QgsProject.instance(), ws.store.get_case(number),
+                         ws.store.parcels(number), ws.crs(), layers)
+    image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), 110)
+    image.save(OUT.replace("screenshot_dock", "screenshot_layout"))
     os._exit(0)  # no "save the project?" prompt on the way out
 
 QTimer.singleShot(4000, setup)
@@ -77,7 +91,7 @@ def shoot(lang: str, data: Path, store: Path, profile_toml: Path, out: Path) -> 
     (plugins / "redline_approval").symlink_to(ROOT)
     ini = profiles / "profiles" / "default" / "QGIS" / "QGIS3.ini"
     ini.parent.mkdir(parents=True)
-    locale = "zh_CN" if lang == "zh_CN" else "en_US"
+    locale = "zh-Hans" if lang == "zh-Hans" else "en_US"
     ini.write_text(
         "[PythonPlugins]\nredline_approval=true\n"
         f"[locale]\noverrideFlag=true\nuserLocale={locale}\n"
@@ -88,9 +102,9 @@ def shoot(lang: str, data: Path, store: Path, profile_toml: Path, out: Path) -> 
     env = dict(os.environ, SHOT_DATA=str(data), SHOT_OUT=str(out),
                PYTHONPATH=os.pathsep.join([p for p in sys.path if "site-packages" in p]))
     env.pop("QT_QPA_PLATFORM", None)
-    subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis",
+    subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", "qgis",
                     "--profiles-path", str(profiles), "--nologo", "--noversioncheck",
-                    "--lang", locale, "--code", str(code)], env=env, timeout=180, check=False)
+                    "--code", str(code)], env=env, timeout=180, check=False)
     shutil.rmtree(profiles, ignore_errors=True)
     if not out.exists():
         raise SystemExit(f"no screenshot written for {lang}")
@@ -102,11 +116,20 @@ def main() -> int:
     work = ROOT / "build" / "screenshots"
     shutil.rmtree(work, ignore_errors=True)
     files = build_county(work / "county")
-    for lang in ("en", "zh_CN"):
+    for lang in ("en", "zh-Hans"):
         store = work / f"cases_{lang}.gpkg"
         build_store(store, files["redlines"]).close()
         shoot(lang, work / "county", store, files["profile"],
               ROOT / "docs" / f"screenshot_dock_{lang}.png")
+    report = work / "report.pdf"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([str(Path(sys.executable).parent / "redline"), "check", "--parcels",
+                    str(files["redlines"]), "--profile", str(files["profile"]), "--report",
+                    str(report), "--lang", "zh_CN"], env=env, check=False)
+    subprocess.run(["pdftoppm", "-r", "90", "-png", "-f", "2", "-l", "2", "-singlefile",
+                    str(report), str(ROOT / "docs" / "report_zh-Hans")], check=True)
+    for old in ("screenshot_dock_zh_CN.png", "screenshot_dock_zh_CN_stats.png"):
+        (ROOT / "docs" / old).unlink(missing_ok=True)
     return 0
 
 

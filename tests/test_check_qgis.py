@@ -43,7 +43,21 @@ def test_agrees_with_native_overlap_analysis(provider, county_dir, tmp_path):
     assert compared == 18 and res["CONFLICTS"] == 2
 
 
-def test_pdf_report_is_drawn(provider, county_dir, tmp_path):
+@pytest.fixture()
+def chinese_qgis():
+    """QGIS set to 简体中文 the way its options dialog does it."""
+    from qgis.core import QgsSettings
+
+    s = QgsSettings()
+    before = (s.value("locale/overrideFlag"), s.value("locale/userLocale"))
+    s.setValue("locale/overrideFlag", True)
+    s.setValue("locale/userLocale", "zh-Hans")
+    yield
+    s.setValue("locale/overrideFlag", before[0] or False)
+    s.setValue("locale/userLocale", before[1] or "")
+
+
+def test_pdf_report_is_drawn(provider, county_dir, tmp_path, chinese_qgis):
     import processing
 
     parcels = processing.run("redline:importredline", {
@@ -166,6 +180,7 @@ def test_plugin_task_refuses_an_invalid_red_line(provider, county_dir, tmp_path)
     store.set_parcels(number, [store.measure("1", "", bowtie, None)])
     task = CheckTask(store, [number], str(county_dir / "profile.toml"), str(tmp_path / "t"))
     assert not task.run()
-    assert "SELF_INTERSECTION parcel 1" in task.error
+    assert [(f.code, f.parcel) for f in task.findings] == [("SELF_INTERSECTION", "1")]
+    assert "cannot be checked" in task.error
     assert not (tmp_path / "t" / "check.json").exists()
     store.close()

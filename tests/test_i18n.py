@@ -39,4 +39,8 @@ def test_chinese_locale_translates_the_dock(qgis_app):
         assert QCoreApplication.translate("@default", "Applicant") == "申请人"
     finally:
         remove_translator(translator)
-    assert install_translator("xx_XX") is None
+    assert install_translator("en_US") is None and install_translator("en") is None
+    for name in ("zh-Hans", "zh_CN", "zh-CN", "zh", "zh_Hans_CN"):  # every way QGIS says it
+        translator = install_translator(name)
+        assert translator is not None, name
+        remove_translator(translator)

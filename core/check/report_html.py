@@ -10,14 +10,15 @@ import shapely
 from ..atomic import write_text_atomic
 from ..redline.model import parcel_from_geometry
 from ..redline.point_table import point_rows
+from ..units import area_units
 from .landuse import class_label, colour
+from .report_text import texts
 from .results import CheckResult, ParcelResult
 
 ROLE_COLOURS = {"ecology": "#2ca02c", "farmland": "#e6b800", "urban_boundary": "#9467bd",
                 "forest": "#1b7f3b", "approved": "#7f7f7f", "planning": "#1f77b4",
                 "overlay": "#17becf"}
 STATUS_COLOURS = {"pass": "#2e7d32", "warning": "#ef6c00", "conflict": "#c62828"}
-STATUS_ZH = {"pass": "通过 pass", "warning": "提示 warning", "conflict": "冲突 conflict"}
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:24px;color:#222}
@@ -100,23 +101,34 @@ def _num(v: float, d: int = 2) -> str:
     return f"{v:,.{d}f}"
 
 
-def summary_table_html(d: dict) -> str:
-    out = ["<table><tr><th>地块编号 parcel</th><th>名称 name</th><th>用途 use</th>"
-           "<th>面积 m²</th><th>公顷 ha</th><th>亩 mu</th><th>结论 result</th></tr>"]
+def summary_table_html(d: dict, lang: str | None = None) -> str:
+    t = texts(lang)
+    out = [f"<table><tr><th>{t['parcel']}</th><th>{t['name']}</th><th>{t['use']}</th>"
+           f"<th>{t['area_m2']}</th><th>{t['ha']}</th><th>{t['mu']}</th>"
+           f"<th>{t['result']}</th></tr>"]
     for p in d["parcels"]:
         out.append(f"<tr><td>{escape(p['id'])}</td><td>{escape(p['name'])}</td>"
                    f"<td>{escape(p['use'] or '')}</td><td class='n'>{_num(p['area_m2'])}</td>"
                    f"<td class='n'>{p['hectares']:.4f}</td><td class='n'>{p['mu']:.2f}</td>"
                    f"<td class='status' style='color:{STATUS_COLOURS[p['status']]}'>"
-                   f"{STATUS_ZH[p['status']]}</td></tr>")
-    out.append("</table>")
+                   f"{t['status'][p['status']]}</td></tr>")
+    if d["parcels"]:
+        area = sum(p["area_m2"] for p in d["parcels"])
+        units = area_units(area)
+        out.append(f"<tr><th colspan='3'>{t['total']}</th><td class='n'>{_num(units['m2'])}"
+                   f"</td><td class='n'>{units['hectares']:.4f}</td>"
+                   f"<td class='n'>{units['mu']:.2f}</td><td></td></tr>")
+    out.append(f"</table><p class='small'>{t['area_basis']}</p>")
     return "".join(out)
 
 
-def parcel_tables_html(p: dict) -> str:
+def parcel_tables_html(p: dict, lang: str | None = None) -> str:
     """Areas per layer (by class) and the verdicts of one parcel (``ParcelResult.to_dict()``)."""
-    out = ["<table><tr><th>图层 layer</th><th>重叠 m²</th><th>ha</th><th>亩</th>"
-           "<th>占比 share</th><th>扣除后 net m²</th><th>分类 by class (m²)</th></tr>"]
+    t = texts(lang)
+    zh = t is texts("zh_CN")
+    out = [f"<table><tr><th>{t['layer']}</th><th>{t['overlap_m2']}</th><th>{t['ha']}</th>"
+           f"<th>{t['mu']}</th><th>{t['share']}</th><th>{t['net_m2']}</th>"
+           f"<th>{t['by_class']}</th></tr>"]
     notes = []
     for layer in p["layers"]:
         classes = "<br>".join(f"{escape(class_label(c) if layer['role'] == 'planning' else c)}"
@@ -129,25 +141,30 @@ def parcel_tables_html(p: dict) -> str:
                    f"<td class='n'>{100 * layer['share']:.2f} %</td><td class='n'>{net}</td>"
                    f"<td>{classes}</td></tr>")
         if layer.get("repaired_features"):
-            notes.append(f"{escape(layer['name'])}: {layer['repaired_features']} 个无效要素已按 "
-                         "make_valid 修复后参与计算 (invalid features repaired before the overlay)")
+            notes.append(f"{escape(layer['name'])}: "
+                         + t["repaired"].format(n=layer["repaired_features"]))
         notes += [f"{escape(layer['name'])}: {escape(f)}" for f in layer.get("findings", [])]
     out.append("</table>")
     if notes:
-        out.append("<p class='small'>数据问题 data notes:<br>" + "<br>".join(notes) + "</p>")
-    out.append("<table><tr><th>规则 rule</th><th>结论 result</th><th>理由 reason</th></tr>")
+        out.append(f"<p class='small'>{t['data_notes']}:<br>" + "<br>".join(notes) + "</p>")
+    out.append(f"<table><tr><th>{t['rule']}</th><th>{t['result']}</th><th>{t['reason']}</th>"
+               "</tr>")
     for v in p["verdicts"]:
-        out.append(f"<tr><td>{escape(v['rule'])}</td><td class='status' "
-                   f"style='color:{STATUS_COLOURS[v['status']]}'>{STATUS_ZH[v['status']]}</td>"
-                   f"<td>{escape(v.get('reason_zh') or v['reason'])}</td></tr>")
+        role, _, name = v["rule"].partition(":")
+        rule = name or t["roles"].get(role, role)
+        reason = (v.get("reason_zh") or v["reason"]) if zh else v["reason"]
+        out.append(f"<tr><td>{escape(rule)}</td><td class='status' "
+                   f"style='color:{STATUS_COLOURS[v['status']]}'>{t['status'][v['status']]}"
+                   f"</td><td>{escape(reason)}</td></tr>")
     out.append("</table>")
     return "".join(out)
 
 
-def points_table_html(parcel: ParcelResult) -> str:
+def points_table_html(parcel: ParcelResult, lang: str | None = None) -> str:
     """The boundary-point table (界址点成果表) of one parcel."""
-    out = [f"<h3>{escape(parcel.id)} 界址点成果表</h3><table><tr><th>界址点 point</th>"
-           "<th>X</th><th>Y</th><th>边长 edge m</th></tr>"]
+    t = texts(lang)
+    out = [f"<h3>{escape(parcel.id)} {t['points_title']}</h3><table><tr><th>{t['point']}</th>"
+           f"<th>X</th><th>Y</th><th>{t['edge']}</th></tr>"]
     for row in point_rows(parcel_from_geometry(parcel.id, parcel.name, parcel.geometry)):
         edge = "" if row["edge_m"] is None else f"{row['edge_m']:.3f}"
         out.append(f"<tr><td>{row['point']}</td><td class='n'>{row['x_northing']:.3f}</td>"
@@ -156,35 +173,40 @@ def points_table_html(parcel: ParcelResult) -> str:
     return "".join(out)
 
 
-def sources_table_html(result: CheckResult) -> str:
-    out = ["<h2>数据来源 Data sources</h2><table><tr><th>layer</th><th>role</th>"
-           "<th>source</th><th>CRS</th><th>modified</th><th>SHA-256</th></tr>"]
+def sources_table_html(result: CheckResult, lang: str | None = None) -> str:
+    t = texts(lang)
+    out = [f"<h2>{t['sources']}</h2><table><tr><th>{t['layer']}</th><th>{t['role']}</th>"
+           f"<th>{t['source']}</th><th>{t['crs']}</th><th>{t['modified']}</th>"
+           "<th>SHA-256</th></tr>"]
     for s in result.sources:
-        out.append(f"<tr><td>{escape(s['name'])}</td><td>{escape(s['role'])}</td>"
+        out.append(f"<tr><td>{escape(s['name'])}</td>"
+                   f"<td>{escape(t['roles'].get(s['role'], s['role']))}</td>"
                    f"<td>{escape(s.get('path') or s.get('uri', ''))}</td><td>{escape(s['crs'])}"
                    f"</td><td>{escape(s.get('modified', ''))}</td>"
                    f"<td class='small'>{escape(s.get('sha256', ''))}</td></tr>")
-    out.append("</table><p class='small'>Each layer's features_sha256 in the JSON result "
-               "fingerprints the features read for each parcel.</p>")
+    out.append(f"</table><p class='small'>{t['fingerprint_note']}</p>")
     return "".join(out)
 
 
-def html_document(body: str, title: str) -> str:
-    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>"
+def html_document(body: str, title: str, lang: str | None = None) -> str:
+    html_lang = "en" if texts(lang) is texts("en") else "zh-CN"
+    return (f"<!DOCTYPE html><html lang='{html_lang}'><head><meta charset='utf-8'><title>"
             f"{escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>")
 
 
-def render_html(result: CheckResult, title: str = "红线合规性审查报告 Compliance check report") -> str:
+def render_html(result: CheckResult, lang: str | None = None) -> str:
+    t = texts(lang)
     d = result.to_dict()
-    out = [f"<h1>{escape(title)}</h1>",
-           f"<p class='small'>CRS {escape(result.crs)} · checked {escape(result.checked_at)} · "
-           f"profile {escape(str(result.profile or ''))}</p>", summary_table_html(d)]
+    out = [f"<h1>{escape(t['title'])}</h1>",
+           f"<p class='small'>{t['crs']} {escape(result.crs)} · {t['checked']} "
+           f"{escape(result.checked_at)} · {t['profile']} {escape(str(result.profile or ''))}"
+           "</p>", summary_table_html(d, lang)]
     for parcel, p in zip(result.parcels, d["parcels"], strict=True):
         out.append(f"<section><h2>{escape(p['id'])} {escape(p['name'])}</h2>{svg_map(parcel)}"
-                   f"{parcel_tables_html(p)}{points_table_html(parcel)}</section>")
-    out.append(f"<section>{sources_table_html(result)}</section>")
-    return html_document("\n".join(out), title)
+                   f"{parcel_tables_html(p, lang)}{points_table_html(parcel, lang)}</section>")
+    out.append(f"<section>{sources_table_html(result, lang)}</section>")
+    return html_document("\n".join(out), t["title"], lang)
 
 
-def write_html(result: CheckResult, path) -> None:
-    write_text_atomic(path, render_html(result))
+def write_html(result: CheckResult, path, lang: str | None = None) -> None:
+    write_text_atomic(path, render_html(result, lang))

@@ -3,7 +3,7 @@ point; invalid geometry is reported, never silently fixed (``repair`` is explici
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import shapely
@@ -27,6 +27,7 @@ class Finding:
     message: str
     x: float | None = None  # easting of the faulty place, for map markers
     y: float | None = None
+    values: dict = field(default_factory=dict)  # the figures, for messages in any language
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -167,7 +168,9 @@ def _area_finding(p: Parcel, crs: CRS, tol_m2: float, tol_rel: float) -> Finding
     return Finding(
         "AREA_MISMATCH", ERROR, p.number, None,
         f"declared {p.declared_area_ha:.4f} ha but the map gives {planar / 1e4:.4f} ha planar, "
-        f"{ellipsoidal / 1e4:.4f} ha ellipsoidal (tolerance {tol:.1f} m²)", c.x, c.y)
+        f"{ellipsoidal / 1e4:.4f} ha ellipsoidal (tolerance {tol:.1f} m²)", c.x, c.y,
+        {"declared_ha": p.declared_area_ha, "planar_ha": planar / 1e4,
+         "ellipsoidal_ha": ellipsoidal / 1e4})
 
 
 def _overlaps_between(parcels: list[Parcel], out: list[Finding]) -> None:
@@ -188,7 +191,8 @@ def _overlaps_between(parcels: list[Parcel], out: list[Finding]) -> None:
             out.append(Finding(
                 "PARCELS_OVERLAP", ERROR, parcels[i].number, None,
                 f"parcel {parcels[i].number} overlaps parcel {parcels[j].number} by "
-                f"{inter.area:.2f} m²", c.x, c.y))
+                f"{inter.area:.2f} m²", c.x, c.y,
+                {"other": parcels[j].number, "overlap_m2": inter.area}))
 
 
 def has_errors(findings: list[Finding]) -> bool:

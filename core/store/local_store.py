@@ -386,6 +386,20 @@ class LocalStore:
             self._write_case(conn, {**case, "dirty": 1})
             self._queue_parcels(conn, case_number, case["version"], parcels)
 
+    def rename_parcel(self, case_number: str, number: str, new_number: str, name: str) -> None:
+        """A parcel's number and name changed; the red line is queued again."""
+        parcels = self.parcels(case_number)
+        if new_number != number and any(p.number == new_number for p in parcels):
+            raise RedlineError(f"case {case_number} already has a parcel {new_number}")
+        for p in parcels:
+            if p.number == number:
+                p.number, p.name = new_number, name
+        self.set_parcels(case_number, parcels)
+
+    def delete_parcel(self, case_number: str, number: str) -> None:
+        self.set_parcels(case_number, [p for p in self.parcels(case_number)
+                                       if p.number != number])
+
     def update_parcel_geometry(self, fid: int, geom) -> StoredParcel:
         """After an edit saved on the map (QGIS wrote the geometry): areas measured again and
         the case's whole red line queued for the server."""

@@ -67,7 +67,10 @@ class SyncReport:
         return bool(self.conflicts or self.failed or self.waiting or self.removed
                     or self.offline or self.login_required or self.retry_later)
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
+        """One line for the CLI and the plugin's message bar, in ``lang`` (en or zh_CN)."""
+        if lang != "en":
+            return self._summary_zh()
         parts = [f"pushed {self.pushed}", f"pulled {self.pulled} case(s)",
                  f"deleted {self.deleted}"]
         if self.merged:
@@ -88,6 +91,27 @@ class SyncReport:
         if self.offline:
             parts.append("server not reachable: changes kept for the next sync")
         return "; ".join(parts)
+
+    def _summary_zh(self) -> str:
+        parts = [f"已上传 {self.pushed} 项", f"已更新 {self.pulled} 个案卷",
+                 f"已删除 {self.deleted} 个"]
+        if self.merged:
+            parts.append(f"已与他人的修改合并：{'、'.join(self.merged)}")
+        if self.conflicts:
+            parts.append(f"冲突待处理：{'、'.join(self.conflicts)}")
+        if self.failed:
+            parts.append(f"被服务器拒绝 {len(self.failed)} 项（在案卷中重试、补充或放弃）")
+        if self.waiting:
+            parts.append(f"待确认 {len(self.waiting)} 项（疑似重复案卷）")
+        if self.removed:
+            parts.append(f"服务器已删除但本地有修改：{'、'.join(self.removed)}（另存为新案卷或放弃）")
+        if self.login_required:
+            parts.append("登录已过期：请重新登录，修改均已保留")
+        if self.retry_later:
+            parts.append("服务器繁忙：稍后将重试，修改均已保留")
+        if self.offline:
+            parts.append("无法连接服务器：修改已保留，下次同步时上传")
+        return "；".join(parts)
 
 
 class _Stop(Exception):
