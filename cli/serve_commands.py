@@ -61,12 +61,22 @@ def cmd_serve(args) -> int:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("post_worker_init", _worker_init)
 
         def load(self):
             return create_app(overrides, init=False)
 
     Server().run()
     return 0
+
+
+def _worker_init(_worker) -> None:
+    """A request's thread gives the GIL up at every database call and waits for it again; with
+    a thread of the same worker busy on a big red line, that wait is the switch interval (5 ms
+    by default) each time: dozens of calls made a small save wait most of a second."""
+    import sys
+
+    sys.setswitchinterval(0.0005)
 
 
 def cmd_set_password(args) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Flask, g, request
 from flask_smorest import Api
 
-from . import errors
+from . import errors, gcpause
 from .config import load_config
 from .db import make_engine, make_sessionmaker, start_checkpointer
 from .guard import check_request
+from .jsonio import OrjsonProvider
 from .resources import admin, auth, cases, changes, health, records, redlines, stats
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -80,7 +81,7 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     }
-    app.json.ensure_ascii = False
+    app.json = OrjsonProvider(app)
     url = config["DATABASE_URL"]
     busy = config["BUSY_TIMEOUT_MS"]
     read_engine = make_engine(url, busy_ms=busy)
@@ -94,6 +95,9 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
 
     @app.before_request
     def _session():
+        if (request.content_length or 0) > gcpause.BIG_BYTES:
+            gcpause.pause()
+            g.gc_paused = True
         g.readers = readers
         g.session = (writers if request.method in WRITE_METHODS else readers)()
         if not sqlite:
@@ -106,6 +110,8 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
         for session in sessions.values():
             session.rollback()
             session.close()
+        if g.pop("gc_paused", False):
+            gcpause.resume()
 
     api = RedlineApi(app)
     for module in (health, auth, cases, redlines, records, changes, stats, admin):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import RedlineError
+from .jsonio import dumps
 
 
 class ApiError(Exception):
@@ -26,7 +25,7 @@ def problem(status: int, title: str, detail: str = "", headers: dict | None = No
     if detail:
         body["detail"] = detail
     body.update(extra)
-    resp = Response(json.dumps(body, ensure_ascii=False, default=str), status=status,
+    resp = Response(dumps(body), status=status,
                     mimetype="application/problem+json")
     for k, v in (headers or {}).items():
         resp.headers[k] = v

@@ -15,6 +15,7 @@ from flask import Response, g, request
 from sqlalchemy import select, update
 
 from .errors import ApiError
+from .jsonio import dumps
 from .models import AuditEntry, Case, Change, IdempotencyRecord, ServerState, User, utcnow
 
 
@@ -27,7 +28,7 @@ def reader():
 
 def json_response(schema, data, status: int = 200, headers: dict | None = None) -> Response:
     """``data`` dumped by ``schema`` (None: already dumped) as a JSON response."""
-    body = json.dumps(schema.dump(data) if schema is not None else data, ensure_ascii=False)
+    body = dumps(schema.dump(data) if schema is not None else data)
     resp = Response(body, status=status, mimetype="application/json")
     for k, v in (headers or {}).items():
         resp.headers[k] = v

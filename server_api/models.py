@@ -186,9 +186,9 @@ class RedlineVersion(Base):
 
     @property
     def parcels(self) -> list:
-        import json
+        from .jsonio import loads
 
-        return json.loads(self.parcels_json)
+        return loads(self.parcels_json)
 
 
 class Opinion(Base):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from redline_approval.core.approval.business_types import DEFAULT_BUSINESS_TYPES, validate_forms
 from redline_approval.core.approval.calendar import WorkCalendar, seed_from_chinese_calendar
 from redline_approval.core.approval.deadlines import compute_deadline
@@ -94,3 +97,40 @@ def test_forms_against_schema():
     assert any("unknown form" in e for e in errors)
     assert any(e.startswith("application.phone") for e in errors)
     assert any("approval.issued_on" in e for e in errors)
+
+
+_json_scalars = (st.none() | st.booleans() | st.integers(-2**70, 2**70)
+                 | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8))
+_json_values = st.recursive(
+    _json_scalars,
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=6)
+    | st.lists(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1,
+                        max_size=3), max_size=40),
+    max_leaves=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values)
+def test_canonical_is_json_dumps_byte_for_byte(value):
+    """Hashes of signed records depend on these bytes: the piecewise writer must equal the one
+    call of json.dumps it replaces, for any JSON value (rings longer than a slice included)."""
+    from redline_approval.core.approval import record
+
+    whole = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                       allow_nan=False).encode("utf-8")
+    saved, record._CHUNK = record._CHUNK, 3  # small slices, so that short rings are sliced
+    try:
+        assert record.canonical(value) == whole
+    finally:
+        record._CHUNK = saved
+
+
+def test_canonical_of_a_long_ring_equals_json_dumps():
+    from redline_approval.core.approval import record
+
+    ring = [[38_450_000 + i * 0.001, 3_330_000.5 - i * 1e-7] for i in range(10_001)]
+    value = [{"geometry": {"type": "Polygon", "coordinates": [ring, ring[:5]]}, "name": "地块",
+              "declared_area_m2": 1e-5, "number": "1"}, {"z": 1e16, "a": [[1], [2, 3.5]]}]
+    whole = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert record.canonical(value) == whole.encode("utf-8")

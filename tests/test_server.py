@@ -340,3 +340,19 @@ def test_old_idempotency_keys_are_pruned_at_start(database_url):
     api = Api(app.test_client(), "officer")
     again = api.post("/api/v1/cases", body, key="old")
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+
+
+def test_geojson_equals_shapely_mapping():
+    """The server's fast GeoJSON writes the same JSON as shapely's mapping, holes and parts too."""
+    import json
+
+    import shapely
+    from shapely.geometry import mapping
+
+    shell = [(38460200.125, 3343100.5), (38460650, 3343080), (38460700, 3343420.25),
+             (38460230, 3343450), (38460200.125, 3343100.5)]
+    hole = [(38460300, 3343200), (38460400, 3343200), (38460400, 3343300), (38460300, 3343200)]
+    poly = shapely.Polygon(shell, [hole])
+    for geom in (poly, shapely.MultiPolygon([poly, shapely.box(38461000, 3343000, 38461100,
+                                                               3343100.1)])):
+        assert json.dumps(services.geojson(geom)) == json.dumps(mapping(geom))

@@ -41,14 +41,13 @@ def _ring_findings(p: Parcel, out: list[Finding]) -> None:
             out.append(Finding("RING_NOT_CLOSED", INFO, p.number, pts[0].name,
                                f"{label} is not closed in the file; closed by joining "
                                f"{pts[-1].name} to {pts[0].name}", pts[0].easting, pts[0].northing))
-        xy = ring.xy()
-        distinct = np.unique(np.round(np.asarray(xy, dtype=float).reshape(-1, 2), 4), axis=0)
-        if len(distinct) < 3:
+        arr = np.asarray(ring.xy(), dtype=float).reshape(-1, 2)
+        distinct = _distinct_up_to_3(arr)
+        if distinct < 3:
             out.append(Finding("TOO_FEW_POINTS", ERROR, p.number, pts[0].name if pts else None,
-                               f"{label} has {len(distinct)} distinct point(s); a ring needs 3",
-                               *(xy[0] if xy else (None, None))))
+                               f"{label} has {distinct} distinct point(s); a ring needs 3",
+                               *(arr[0] if len(arr) else (None, None))))
             continue
-        arr = np.asarray(xy)
         nxt = np.roll(arr, -1, axis=0)
         same = np.flatnonzero(np.hypot(*(nxt - arr).T) < 1e-4)
         for i in same:
@@ -63,16 +62,16 @@ def _ring_findings(p: Parcel, out: list[Finding]) -> None:
             continue
         keep = np.ones(len(arr), dtype=bool)
         keep[same] = False
-        clean = arr[keep] if keep.sum() >= 3 else arr
-        names = [p.point_named(ri, i) for i in np.flatnonzero(keep)] if keep.sum() >= 3 else \
-            [p.point_named(ri, i) for i in range(len(arr))]
+        kept = np.flatnonzero(keep) if keep.sum() >= 3 else np.arange(len(arr))
+        clean = arr[kept]
         prev, nxt = np.roll(clean, 1, axis=0), np.roll(clean, -1, axis=0)
         v1, v2 = prev - clean, nxt - clean
         cos = np.einsum("ij,ij->i", v1, v2) / (np.hypot(*v1.T) * np.hypot(*v2.T))
         angle = np.degrees(np.arccos(np.clip(cos, -1, 1)))
         for i in np.flatnonzero(angle < SPIKE_DEG):
-            out.append(Finding("SPIKE", WARNING, p.number, names[i],
-                               f"{label}: the boundary turns back at {names[i]} "
+            name = p.point_named(ri, kept[i])
+            out.append(Finding("SPIKE", WARNING, p.number, name,
+                               f"{label}: the boundary turns back at {name} "
                                f"(angle {angle[i]:.3f}°)", *clean[i]))
         ring_line = shapely.LinearRing(clean)
         if not ring_line.is_simple:
@@ -80,6 +79,18 @@ def _ring_findings(p: Parcel, out: list[Finding]) -> None:
             x, y = where[0] if len(where) else clean[0]
             out.append(Finding("SELF_INTERSECTION", ERROR, p.number, None,
                                f"{label} crosses itself near E {x:.3f} N {y:.3f}", x, y))
+
+
+def _distinct_up_to_3(xy: np.ndarray) -> int:
+    """How many distinct points (to 0.1 mm) the ring has, counting no further than 3."""
+    r = np.round(xy, 4)
+    if not len(r):
+        return 0
+    other = (r != r[0]).any(axis=1)
+    if not other.any():
+        return 1
+    third = other & (r != r[np.argmax(other)]).any(axis=1)
+    return 3 if third.any() else 2
 
 
 def _self_crossings(xy: np.ndarray):

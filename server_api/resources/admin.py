@@ -5,7 +5,6 @@ it is stored; every change bumps the configuration revision, so every worker rel
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
 from ...core.approval.business_types import FORMS, check_schema
@@ -15,6 +14,7 @@ from ...core.errors import RedlineError
 from ..auth import check_password_rules, hash_password, normalise, require, revoke_tokens
 from ..errors import ApiError
 from ..http import commit_admin, reader
+from ..jsonio import Blueprint
 from ..models import AuditEntry, BusinessType, CalendarDay, RuleSet, User, WorkflowVersion
 from ..schemas import (
     AdminAuditArgs,

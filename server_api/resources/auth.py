@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, g
-from flask_smorest import Blueprint
 from werkzeug.security import check_password_hash
 
 from ..auth import (
@@ -22,6 +21,7 @@ from ..auth import (
 )
 from ..errors import ApiError
 from ..http import audit, reader
+from ..jsonio import Blueprint
 from ..models import Token, User
 from ..schemas import LoginIn, PasswordIn, TokenOut
 from .cases import doc

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Response, g
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,6 +29,7 @@ from ..http import (
     reader,
     replay_if_seen,
 )
+from ..jsonio import Blueprint
 from ..models import Attachment, AuditEntry, Case, Parcel, User
 from ..schemas import (
     AttachmentIn,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth import require
 from ..http import visible
+from ..jsonio import Blueprint
 from ..models import Case, Change
 from ..schemas import ChangesArgs, ChangesOut
 from ..services import case_dict

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from ... import __version__
+from ..jsonio import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Liveness")
 

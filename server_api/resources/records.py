@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ...core.approval.record import RECORD_FORMAT, sha256
 from ..auth import require
 from ..http import load_case, reader
+from ..jsonio import Blueprint
 from ..models import AuditEntry, RedlineVersion, User
 from ..services import case_content, case_content_sha, iso, signatures, workflow_for
 from .cases import doc

@@ -4,12 +4,12 @@ readable), validated, measured and stored from one ring structure."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..auth import require
 from ..errors import ApiError
 from ..http import load_case, reader
+from ..jsonio import Blueprint
 from ..models import RedlineVersion, User
 from ..schemas import CaseOut, ParcelsIn, RedlineOut, RedlineVersionOut, VersionArgs
 from ..services import build_parcels, iso, redline_text, store_redline, workflow_for

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..auth import require
+from ..jsonio import Blueprint
 from ..models import BusinessType, Case, StageLog
 from ..schemas import StatsArgs
 from ..services import deadline_for, today, workflow_for
