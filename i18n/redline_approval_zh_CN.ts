@@ -851,6 +851,11 @@
         <source>Delete parcel {p} from the red line of {n}?</source>
         <translation>从 {n} 的红线中删除地块 {p}？</translation>
     </message>
+    <message>
+        <location filename="../plugin/case_dock.py" line="409"/>
+        <source>RedLine Approval</source>
+        <translation>红线审批</translation>
+    </message>
 </context>
 <context>
     <name>ComplianceCheck</name>
@@ -1128,7 +1133,7 @@
         <translation>红线审批插件需要 {missing}。安装命令：{cmd}</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="60"/>
+        <location filename="../plugin/main.py" line="160"/>
         <source>RedLine Approval</source>
         <translation>红线审批</translation>
     </message>
@@ -1198,52 +1203,52 @@
         <translation>红线已导入：{n} 个问题，其中 {e} 个错误</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="295"/>
+        <location filename="../plugin/main.py" line="311"/>
         <source>Pick a case first</source>
         <translation>请先选择案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="306"/>
+        <location filename="../plugin/main.py" line="322"/>
         <source>Check profile</source>
         <translation>审查方案</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="306"/>
+        <location filename="../plugin/main.py" line="322"/>
         <source>Check profile (*.toml *.json)</source>
         <translation>审查方案 (*.toml *.json)</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="323"/>
+        <location filename="../plugin/main.py" line="339"/>
         <source>Compliance check of {n} started</source>
         <translation>{n} 的合规性审查已开始</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="338"/>
+        <location filename="../plugin/main.py" line="354"/>
         <source>Check cancelled</source>
         <translation>审查已取消</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="378"/>
+        <location filename="../plugin/main.py" line="394"/>
         <source>Approval server</source>
         <translation>审批服务器</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="371"/>
+        <location filename="../plugin/main.py" line="387"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="375"/>
+        <location filename="../plugin/main.py" line="391"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="378"/>
+        <location filename="../plugin/main.py" line="394"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="419"/>
+        <location filename="../plugin/main.py" line="435"/>
         <source>Conflict resolved; the result goes to the server at the next sync.</source>
         <translation>冲突已处理，结果将在下次同步时提交服务器。</translation>
     </message>
@@ -1283,12 +1288,12 @@
         <translation>案卷 {n} 已有 {k} 个地块的红线。用文件中的红线替换吗？</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="280"/>
+        <location filename="../plugin/main.py" line="285"/>
         <source>The server would refuse this step</source>
         <translation>服务器将拒绝此环节</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="280"/>
+        <location filename="../plugin/main.py" line="285"/>
         <source>{n}:
 {rules}
 
@@ -1299,24 +1304,34 @@ Queue it anyway?</source>
 仍然加入待上传队列吗？</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="287"/>
+        <location filename="../plugin/main.py" line="299"/>
         <source>Step {name} queued; nothing blocks it on the server.</source>
         <translation>环节“{name}”已加入队列；服务器预检无阻碍。</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="287"/>
+        <location filename="../plugin/main.py" line="302"/>
         <source>Step {name} queued; the server checks its rules at the next sync.</source>
         <translation>环节“{name}”已加入队列；服务器将在下次同步时检查规则。</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="334"/>
+        <location filename="../plugin/main.py" line="350"/>
         <source>The red line cannot be checked: {n} problem(s), listed under Red line and marked on the map</source>
         <translation>红线无法审查：{n} 个问题，已列在“红线”页并在地图上标出</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="343"/>
+        <location filename="../plugin/main.py" line="359"/>
         <source>Check finished: {s}. The report and the workbook open from the case form.</source>
         <translation>审查完成：{s}。可在案卷表单中打开报告和表格。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="274"/>
+        <source>Asking the server whether step {name} of {n} can be taken…</source>
+        <translation>正在向服务器预检案卷 {n} 的环节“{name}”……</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="300"/>
+        <source>Step {name} queued although the server&apos;s rules block it: it will be refused at the sync until they are met.</source>
+        <translation>环节“{name}”已加入队列，但服务器规则不允许：在满足规则之前，同步时将被退回。</translation>
     </message>
 </context>
 <context>

@@ -406,7 +406,7 @@ class CaseDock(QgsDockWidget):
 
     def _push(self, text: str, level=Qgis.Info) -> None:
         if self.message_bar is not None:
-            self.message_bar.pushMessage("RedLine Approval", text, level, 5)
+            self.message_bar.pushMessage(self.tr("RedLine Approval"), text, level, 5)
 
     def save_forms(self) -> None:
         forms = {name: form.values() for name, form in self.forms.items()}

@@ -157,7 +157,7 @@ class RedlineApprovalPlugin:
         self.actions.append(action)
 
     def _message(self, text: str, level=Qgis.Info, seconds: int = 6) -> None:
-        self.iface.messageBar().pushMessage("RedLine Approval", text, level, seconds)
+        self.iface.messageBar().pushMessage(self.tr("RedLine Approval"), text, level, seconds)
 
     def open_algorithm(self, name: str) -> None:
         # QGIS's own dialog: progress, cancel, batch mode over a folder, history
@@ -256,37 +256,53 @@ class RedlineApprovalPlugin:
         self.workspace.select_case(number, zoom=False)
 
     def request_step(self, number: str, name: str, reason: str) -> None:
-        """Ask the server what would block the step (dry run) before queueing it; offline or
-        for a case not yet registered, queue it and say the server decides at the sync."""
+        """Ask the server in the background what would block the step (dry run), then queue it;
+        offline or for a case not yet registered, queue it at once and say the server decides
+        at the sync."""
+        from .sync_task import StepCheckTask, load_login
+
+        login = load_login()
+        if login is None or number.startswith("LOCAL-"):
+            self._queue_step(number, name, reason, "unknown")
+            return
+        if any(isinstance(t, StepCheckTask) and (t.number, t.transition) == (number, name)
+               for t in self.tasks):
+            return  # already asking
+        task = StepCheckTask(*login, number, name, reason, on_done=self._step_checked)
+        self.tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        self._message(self.tr("Asking the server whether step {name} of {n} can be taken…")
+                      .format(name=self.dock.transition_names().get(name, name), n=number))
+
+    def _step_checked(self, task) -> None:
         from qgis.PyQt.QtWidgets import QMessageBox
 
-        from ..core.sync.client import ApiClient, SyncError
-        from .sync_task import load_login
-
-        violations, asked = [], False
-        login = load_login()
-        if login is not None and not number.startswith("LOCAL-"):
-            try:
-                with ApiClient(login[0], timeout=4) as client:
-                    client.login(login[1], login[2])
-                    answer = client._request("POST", f"/cases/{number}/transitions/dry-run",
-                                             json={"transition": name, "reason": reason or "x",
-                                                   "days": 1}).json()
-                    violations, asked = answer.get("violations", []), True
-            except SyncError:
-                asked = False
-        if violations:
-            text = "\n".join(f"• {v['name']}: {v['message']}" for v in violations)
+        self.tasks.remove(task)
+        if self.workspace.store is None:
+            return
+        if task.violations:
+            text = "\n".join(f"• {v['name']}: {v['message']}" for v in task.violations)
             if QMessageBox.question(
                     self.iface.mainWindow(), self.tr("The server would refuse this step"),
-                    self.tr("{n}:\n{rules}\n\nQueue it anyway?").format(n=number, rules=text)
+                    self.tr("{n}:\n{rules}\n\nQueue it anyway?").format(n=task.number,
+                                                                        rules=text)
             ) != QMessageBox.StandardButton.Yes:
                 return
+        self._queue_step(task.number, task.transition, task.reason,
+                         "unknown" if task.violations is None else
+                         "blocked" if task.violations else "clear")
+
+    def _queue_step(self, number: str, name: str, reason: str, server: str) -> None:
+        """Queue the step; ``server``: what the dry run said (clear, blocked, unknown)."""
         self.workspace.store.queue_transition(number, name, reason)
         names = self.dock.transition_names()
-        self._message((self.tr("Step {name} queued; nothing blocks it on the server.") if asked
-                       else self.tr("Step {name} queued; the server checks its rules at the "
-                                    "next sync.")).format(name=names.get(name, name)))
+        text = {"clear": self.tr("Step {name} queued; nothing blocks it on the server."),
+                "blocked": self.tr("Step {name} queued although the server's rules block it: "
+                                   "it will be refused at the sync until they are met."),
+                "unknown": self.tr("Step {name} queued; the server checks its rules at the "
+                                   "next sync.")}[server]
+        self._message(text.format(name=names.get(name, name)),
+                      Qgis.Warning if server == "blocked" else Qgis.Info)
         self.dock.reload()
 
     def _redline_drawn(self, geometry) -> None:
@@ -421,6 +437,8 @@ class RedlineApprovalPlugin:
 
     # --- unload ---------------------------------------------------------------------------------
     def unload(self) -> None:
+        for task in self.tasks:
+            task.on_done = None  # a task finishing later must not call into an unloaded plugin
         if self.timer is not None:
             self.timer.stop()
             self.timer = None

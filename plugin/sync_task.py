@@ -41,6 +41,35 @@ def load_login() -> tuple[str, str, str] | None:
     return settings.get("server"), config.config("username"), config.config("password")
 
 
+class StepCheckTask(QgsTask):
+    """Asks the server (dry run) whether a workflow step would be refused, in the background:
+    a slow or absent server never holds the officer's window. ``violations`` stays None when
+    the server could not be asked (offline, login refused): the step is then decided at sync."""
+
+    def __init__(self, server: str, username: str, password: str, number: str,
+                 transition: str, reason: str, on_done=None):
+        super().__init__("RedLine step check", QgsTask.CanCancel)
+        self.server, self.username, self.password = server, username, password
+        self.number, self.transition, self.reason = number, transition, reason
+        self.on_done = on_done
+        self.violations: list[dict] | None = None
+        self.error: str | None = None
+
+    def run(self) -> bool:
+        try:
+            with ApiClient(self.server, timeout=15) as client:
+                client.login(self.username, self.password)
+                self.violations = client.dry_run(self.number, self.transition, self.reason)
+            return True
+        except Exception as exc:  # offline, refused login, an old server: decided at sync
+            self.error = str(exc)
+            return False
+
+    def finished(self, ok: bool) -> None:
+        if self.on_done:
+            self.on_done(self)
+
+
 class SyncTask(QgsTask):
     """Runs the sync on its own store connection (sqlite connections stay in their thread)."""
 

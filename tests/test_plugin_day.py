@@ -336,3 +336,65 @@ def test_store_dialogs_and_field_aliases(plugin, monkeypatch):
     assert calls == ["open", "save"]
     layer = plugin.workspace.parcels_layer
     assert layer.attributeDisplayName(layer.fields().indexOf("case_number")) != "case_number"
+
+
+def test_a_step_is_checked_with_the_server_in_the_background(plugin, monkeypatch):
+    """The dry run never holds the window: with the server unreachable the click returns at
+    once and the step is queued when the background check gives up; a step the server would
+    refuse is queued only when the officer says so."""
+    import time
+    from types import SimpleNamespace
+
+    from qgis.core import QgsApplication as App
+    from redline_approval.plugin.sync_task import save_login
+
+    manager = App.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("test-master-password", True)
+    # a server that takes the connection and says nothing for 1.5 s, then hangs up: the old
+    # synchronous dry run held the window that long
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def silent():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+            threading.Timer(1.5, conn.close).start()
+
+    threading.Thread(target=silent, daemon=True).start()
+    save_login(f"http://127.0.0.1:{listener.getsockname()[1]}", "officer", "s3cret")
+    store, number = plugin.workspace.store, "JAGD20260002"
+
+    def steps():
+        return [o["payload"]["transition"] for o in store.outbox_for(number)
+                if o["kind"] == "transition"]
+
+    before = steps()
+    t0 = time.perf_counter()
+    plugin.request_step(number, "accept", "")
+    assert time.perf_counter() - t0 < 0.5
+    plugin.request_step(number, "accept", "")  # a second click while asking: one request
+    assert steps() == before  # still asking
+    assert _wait(lambda: steps() == [*before, "accept"], 30) and len(held) == 1
+    listener.close()
+
+    answers = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: answers.append(a) or QMessageBox.StandardButton.No)
+    refused = SimpleNamespace(number=number, transition="submit", reason="",
+                              violations=[{"name": "材料齐全", "message": "缺少申请表"}])
+    plugin.tasks.append(refused)
+    plugin._step_checked(refused)
+    assert answers and "缺少申请表" in answers[0][2] and steps() == [*before, "accept"]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    plugin.tasks.append(refused)
+    plugin._step_checked(refused)
+    assert steps() == [*before, "accept", "submit"]
+    settings.put("auth_id", "")

@@ -80,3 +80,18 @@ def test_cli_sync(server, tmp_path):
                           "--user", "reviewer"], env=dict(env, REDLINE_PASSWORD="nope"),
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "401" in bad.stderr
+
+
+def test_step_check_task_asks_the_server(server):
+    from redline_approval.core.sync.client import ApiClient
+    from redline_approval.plugin.sync_task import StepCheckTask
+
+    with ApiClient(server.url) as client:
+        client.login("officer", DEMO_PASSWORD)
+        number = client.create_case({"business_code": "AA", "district": "JA",
+                                     "applicant": "预审公司"}, "step-check-1")["number"]
+    task = StepCheckTask(server.url, "officer", DEMO_PASSWORD, number, "accept", "")
+    assert task.run() and task.violations  # no materials attached yet
+    assert all(v.get("message") for v in task.violations)
+    offline = StepCheckTask("http://127.0.0.1:9", "officer", "x", number, "accept", "")
+    assert offline.run() is False and offline.violations is None and offline.error

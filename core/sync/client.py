@@ -117,6 +117,13 @@ class ApiClient:
     def get_case(self, number: str) -> dict:
         return self._request("GET", f"/cases/{number}").json()
 
+    def dry_run(self, number: str, transition: str, reason: str = "") -> list[dict]:
+        """What would block ``transition`` of case ``number`` now (rules that fail), nothing
+        changed on the server."""
+        body = {"transition": transition, "reason": reason or "-", "days": 1}
+        answer = self._request("POST", f"/cases/{number}/transitions/dry-run", json=body).json()
+        return list(answer.get("violations", []))
+
     def create_case(self, payload: dict, key: str) -> dict:
         return self._request("POST", "/cases", json=payload,
                              headers={"Idempotency-Key": key}).json()
