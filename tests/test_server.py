@@ -356,3 +356,33 @@ def test_geojson_equals_shapely_mapping():
     for geom in (poly, shapely.MultiPolygon([poly, shapely.box(38461000, 3343000, 38461100,
                                                                3343100.1)])):
         assert json.dumps(services.geojson(geom)) == json.dumps(mapping(geom))
+
+
+def test_big_bodies_pause_the_gc_and_leave_it_running(officer, monkeypatch):
+    """A request with a big body is handled with the cyclic GC paused (its full passes over a
+    big red line's objects held the GIL against the worker's other requests); nested pauses
+    from two threads resume it once, and a refused request resumes it too."""
+    import gc
+
+    from redline_approval.server_api import gcpause
+
+    seen = []
+    original = gcpause.pause
+
+    def pause():
+        original()
+        seen.append(gc.isenabled())
+
+    monkeypatch.setattr(gcpause, "pause", pause)
+    monkeypatch.setattr(gcpause, "BIG_BYTES", 100)
+    officer.create()
+    bad = officer.post("/api/v1/cases", {"business_code": "AA", "district": "JA",
+                                         "applicant": "x" * 200, "parcels": [{"number": 1}]})
+    assert bad.status_code == 422
+    assert len(seen) >= 2 and not any(seen) and gc.isenabled()
+    gcpause.pause()
+    gcpause.pause()
+    gcpause.resume()
+    assert not gc.isenabled()
+    gcpause.resume()
+    assert gc.isenabled()
