@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 
@@ -30,16 +29,14 @@ def _progress(percent: float, what: str) -> None:
 
 
 def cmd_check(args) -> int:
-    from ..core.atomic import write_text_atomic
+    from ..core.check.results import write_json
     from ..core.check.run import check_files
 
     maps = bool(args.html or args.report)  # overlap geometry only for the reports' maps
     result = check_files(args.parcels, args.profile, args.use, progress=_progress,
                          keep_parts=maps)
     if args.json_out:
-        # compact: a 1 000-parcel result pretty-printed takes longer to write than to compute
-        write_text_atomic(args.json_out, json.dumps(result.to_dict(), ensure_ascii=False,
-                                                    separators=(",", ":")) + "\n")
+        write_json(result, args.json_out)
     if args.xlsx:
         from ..core.check.report_xlsx import write_workbook
 

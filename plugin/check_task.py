@@ -4,16 +4,15 @@ reports beside the store, and a summary the dock shows with buttons to open them
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from qgis.core import QgsMessageLog, QgsProject, QgsTask
 
-from ..core.atomic import write_text_atomic
 from ..core.check.profile import load_profile
 from ..core.check.report_html import write_html
 from ..core.check.report_text import texts
 from ..core.check.report_xlsx import write_workbook
+from ..core.check.results import write_json
 from ..core.check.run import check_parcels, check_with_profile
 from ..core.errors import InvalidRedlineError
 from ..core.redline.model import parcel_from_polygon
@@ -56,8 +55,7 @@ class CheckTask(QgsTask):
             if self.isCanceled():
                 return False
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(self.out_dir / "check.json",
-                              json.dumps(self.result.to_dict(), ensure_ascii=False, indent=2))
+            write_json(self.result, self.out_dir / "check.json")
             write_html(self.result, self.out_dir / "check.html", self.lang)
             write_workbook(self.result, self.out_dir / "check.xlsx")
             return True

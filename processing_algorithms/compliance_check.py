@@ -4,8 +4,6 @@ layout) is made in postProcessAlgorithm, on the main thread."""
 
 from __future__ import annotations
 
-import json
-
 from pyproj import CRS
 from qgis.core import (
     QgsFeature,
@@ -23,10 +21,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.atomic import write_text_atomic
 from ..core.check.profile import load_profile
 from ..core.check.report_html import write_html
 from ..core.check.report_xlsx import write_workbook
+from ..core.check.results import write_json
 from ..core.check.run import check_parcels, check_with_profile
 from .base import RedlineAlgorithm, crs_text, report_language
 from .qgis_bridge import from_qgs, to_qgs
@@ -152,8 +150,7 @@ class ComplianceCheck(RedlineAlgorithm):
         out = {"OUTPUT": dest, "CONFLICTS": sum(p.status == "conflict" for p in result.parcels)}
         json_path = self.parameterAsFileOutput(parameters, "JSON", context)
         if json_path:
-            write_text_atomic(json_path, json.dumps(result.to_dict(), ensure_ascii=False,
-                                                    indent=2) + "\n")
+            write_json(result, json_path)
             out["JSON"] = json_path
         html_path = self.parameterAsFileOutput(parameters, "HTML", context)
         if html_path:

@@ -233,3 +233,30 @@ def test_group_pairs_are_all_pairs_within_each_group(groups):
     a, b = group_pairs(members, starts)
     expected = [(x, y) for g in groups for x, y in itertools.combinations(g, 2)]
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == sorted(expected)
+
+
+def test_result_json_is_the_same_with_and_without_orjson(tmp_path, monkeypatch):
+    """The check JSON is written by orjson where installed and by the standard library in QGIS's
+    own Python: the same values either way."""
+    import builtins
+    import json
+
+    from redline_approval.core.check.results import CheckResult, LayerOverlap, ParcelResult, result_json
+
+    layer = LayerOverlap("林地", "forest", 1234.5678, 10_000.0, class_field="BH_DJ")
+    layer.by_class = {"Ⅰ": 1000.0, "Ⅱ": 234.5678}
+    layer.features = [{"id": "7", "overlap_m2": 1e-5, "BH_DJ": "Ⅰ"}]
+    result = CheckResult("EPSG:4526", [ParcelResult("P1", "地块一", 10_000.0, None, [layer],
+                                                    use="工业用地")], [{"name": "林地"}])
+    fast = result_json(result)
+    real_import = builtins.__import__
+
+    def no_orjson(name, *args, **kwargs):
+        if name == "orjson":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_orjson)
+    plain = result_json(result)
+    assert json.loads(fast) == json.loads(plain) == result.to_dict()
+    assert "地块一".encode() in plain and "地块一".encode() in fast

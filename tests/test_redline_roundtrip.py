@@ -4,6 +4,9 @@ area, name, use, sheet and land class through every format."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -171,3 +174,75 @@ def test_canonical_text_is_stable():
     assert "\r\n4,,A,,面,,,,@\r\nJ1,1,3343000.000,38461000.000\r\n" in text
     assert text.endswith("J1,1,3343000.000,38461000.000\r\n")
     assert shapely.area(ps[0].geometry) == 5000.0
+
+
+def _same_parcels(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        assert (x.number, x.name, x.attributes, x.declared_area_ha, x.hole_of) == \
+            (y.number, y.name, y.attributes, y.declared_area_ha, y.hole_of)
+        assert [(r.number, [(p.name, p.easting, p.northing) for p in r.points]) for r in x.rings] \
+            == [(r.number, [(p.name, p.easting, p.northing) for p in r.points]) for r in y.rings]
+        assert shapely.equals_exact(x.geometry, y.geometry, 0.0)
+        assert [n.message for n in x.notes] == [n.message for n in y.notes]
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(ps=parcels())
+def test_plain_geopackage_reader_equals_gdal(tmp_path, ps):
+    """Plain GeoPackages are read from their tables, others through GDAL: the same parcels,
+    attributes, point names and CRS from both."""
+    from redline_approval.core.redline import gis_io
+
+    path = tmp_path / "p.gpkg"
+    path.unlink(missing_ok=True)
+    write_parcels(RedlineSource(ps, __import__("pyproj").CRS(CRS), "EPSG:4526"), path)
+    fast = gis_io._read_plain_gpkg(path, None, "ha")
+    slow = gis_io._read_with_gdal(path, None, None, "ha")
+    assert fast is not None
+    _same_parcels(fast[0], slow[0])
+    assert fast[1].to_epsg() == slow[1].to_epsg() == 4526 and fast[1].equals(slow[1])
+
+
+def test_plain_geopackage_reader_on_files_others_wrote(tmp_path):
+    """A GeoPackage made by ogr2ogr from the public GBK shapefile, and one with a datetime and a
+    boolean column (left to GDAL, which types them)."""
+    from osgeo import gdal, ogr
+    from redline_approval.core.redline import gis_io
+
+    shp = Path(__file__).parent / "data" / "real" / "windr07" / "SampleData.shp"
+    out = tmp_path / "from_ogr2ogr.gpkg"
+    saved = gdal.GetConfigOption("SHAPE_ENCODING")  # QGIS sets it to "" process-wide
+    gdal.SetConfigOption("SHAPE_ENCODING", "GBK")
+    try:
+        gdal.VectorTranslate(str(out), str(shp), options="-f GPKG")
+    finally:
+        gdal.SetConfigOption("SHAPE_ENCODING", saved)
+    fast = gis_io._read_plain_gpkg(out, None, "ha")
+    slow = gis_io._read_with_gdal(out, None, None, "ha")
+    assert fast is not None and len(fast[0]) > 0
+    _same_parcels(fast[0], slow[0])
+    assert fast[1].equals(slow[1])
+    assert read_parcels(out).parcels[0].name == slow[0][0].name
+
+    broken = tmp_path / "not_utf8.gpkg"  # text stored in GBK bytes by a careless converter
+    broken.write_bytes(out.read_bytes())
+    con = sqlite3.connect(broken)
+    for fn in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):  # the R-tree triggers
+        con.create_function(fn, 1, lambda _g: 0)
+    con.execute("UPDATE \"SampleData\" SET \"DKMC\" = CAST(X'C3E6' AS TEXT)")
+    con.commit()
+    con.close()
+    assert gis_io._read_plain_gpkg(broken, None, "ha") is None  # GDAL reads it
+    assert read_parcels(broken).parcels
+
+    ds = ogr.Open(str(out), 1)
+    layer = ds.GetLayer(0)
+    layer.CreateField(ogr.FieldDefn("审批时间", ogr.OFTDateTime))
+    flag = ogr.FieldDefn("已批", ogr.OFTInteger)
+    flag.SetSubType(ogr.OFSTBoolean)
+    layer.CreateField(flag)
+    ds = None
+    assert gis_io._read_plain_gpkg(out, None, "ha") is None  # GDAL types those columns
+    assert read_parcels(out).parcels[0].number == slow[0][0].number

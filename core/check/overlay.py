@@ -210,7 +210,7 @@ def overlay(spec: LayerSpec, found: Candidates, feature_geoms: np.ndarray,
     rounded = round_areas(areas).tolist()
     net_rounded = round_areas(net).tolist() if spec.deduction_field else None
     pf_list, coefficient_list = pf.tolist(), coefficients.tolist()
-    attributes = found.attributes
+    attributes, ids = found.attributes, found.ids
 
     @functools.cache
     def shown_of(row: int) -> dict:
@@ -228,8 +228,7 @@ def overlay(spec: LayerSpec, found: Candidates, feature_geoms: np.ndarray,
             r.net_overlap_m2 = float(net[g].sum())
         for k in g.tolist():
             row = pf_list[k]
-            entry = {"id": found.ids[row], "overlap_m2": rounded[k]}
-            entry.update(shown_of(row))
+            entry = {"id": ids[row], "overlap_m2": rounded[k], **shown_of(row)}
             if spec.deduction_field:
                 entry["coefficient"] = coefficient_list[row]
                 entry["net_m2"] = net_rounded[k]

@@ -135,3 +135,24 @@ class CheckResult:
         return {"crs": self.crs, "checked_at": self.checked_at, "profile": self.profile,
                 "canceled": self.canceled,
                 "parcels": [p.to_dict() for p in self.parcels], "sources": self.sources}
+
+
+def result_json(result: CheckResult) -> bytes:
+    """The result as compact UTF-8 JSON (a 1 000-parcel result pretty-printed took longer to
+    write than to compute). orjson where it is installed (the server's dependency: 6× faster),
+    the standard library in QGIS's own Python; the same JSON values either way (a test parses
+    both), only a float's exponent may be spelt differently (1e16 / 1e+16)."""
+    value = result.to_dict()
+    try:
+        import orjson
+    except ImportError:
+        import json
+
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def write_json(result: CheckResult, path) -> None:
+    from ..atomic import write_bytes_atomic
+
+    write_bytes_atomic(path, result_json(result) + b"\n")

@@ -68,8 +68,69 @@ def _value(column, i: int):
 
 def read_gis_parcels(path: str | Path, layer: str | None = None, encoding: str | None = None,
                      declared_unit: str = "ha") -> tuple[list[Parcel], CRS | None, list[str]]:
-    """(parcels, CRS, notes): every polygon feature of the layer, read through GDAL's Arrow
-    stream (the attributes in columns, the geometries decoded in one call)."""
+    """(parcels, CRS, notes): every polygon feature of the layer. A plain GeoPackage is read
+    from its tables (``core.gpkg``), anything else through GDAL's Arrow stream (the attributes
+    in columns, the geometries decoded in one call); both give the same parcels."""
+    if encoding is None:
+        plain = _read_plain_gpkg(Path(path), layer, declared_unit)
+        if plain is not None:
+            return plain
+    return _read_with_gdal(path, layer, encoding, declared_unit)
+
+
+def _feature_parcel(path: Path, fid, geom, props: dict, index: int,
+                    declared_unit: str) -> Parcel:
+    if geom is None or geom.is_empty:
+        raise RedlineFormatError(path, None, f"feature {fid} has no geometry: every "
+                                 "red-line feature needs its polygon")
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise RedlineFormatError(
+            path, None, f"feature {fid} is a {geom.geom_type}; red lines are polygons "
+            "(for points, use redline transform)")
+    return _parcel(index, props, geom, declared_unit)
+
+
+def _read_plain_gpkg(path: Path, layer: str | None, declared_unit: str
+                     ) -> tuple[list[Parcel], CRS | None, list[str]] | None:
+    """The parcels of a plain GeoPackage table; None when GDAL should read the file."""
+    from ..geodesy.transforms import parse_crs
+    from ..gpkg import blob_to_wkb, open_table, quote
+
+    table = open_table(path, layer)
+    if table is None:
+        return None
+    try:
+        if not table.plain():
+            return None
+        names = [n for n, _t in table.columns]
+        rows = table.con.execute(
+            f"SELECT {quote(table.fid)}, {quote(table.geometry)}"
+            f"{''.join(', ' + quote(n) for n in names)} FROM {quote(table.table)} "
+            f"ORDER BY {quote(table.fid)}").fetchall()
+        try:
+            wkbs = [None if r[1] is None else blob_to_wkb(r[1]) for r in rows]
+        except ValueError:
+            return None  # GDAL reads or names what this cannot
+        epsg, definition = table.crs_text()
+    except Exception:  # noqa: BLE001 - any surprise in the file: GDAL's reading decides
+        return None
+    finally:
+        table.con.close()
+    crs = parse_crs(epsg) if epsg else CRS.from_wkt(definition) if definition else None
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
+    parcels = []
+    for row, geom in zip(rows, geoms, strict=True):
+        props = {n: bytes(v).decode("utf-8", errors="replace") if isinstance(v, bytes) else v
+                 for n, v in zip(names, row[2:], strict=True)}
+        parcels.append(_feature_parcel(path, row[0], geom, props, len(parcels) + 1,
+                                       declared_unit))
+    if not parcels:
+        raise RedlineFormatError(path, None, "the layer holds no features")
+    return parcels, crs, []
+
+
+def _read_with_gdal(path: str | Path, layer: str | None, encoding: str | None,
+                    declared_unit: str) -> tuple[list[Parcel], CRS | None, list[str]]:
     from osgeo import gdal
 
     gdal.UseExceptions()
@@ -95,15 +156,9 @@ def read_gis_parcels(path: str | Path, layer: str | None = None, encoding: str |
         geoms = shapely.from_wkb(batch[geometry_column], on_invalid="ignore")
         for i, geom in enumerate(geoms):
             fid = _value(batch[fid_column], i) if fid_column in batch else len(parcels) + 1
-            if geom is None or geom.is_empty:
-                raise RedlineFormatError(path, None, f"feature {fid} has no geometry: every "
-                                         "red-line feature needs its polygon")
-            if geom.geom_type not in ("Polygon", "MultiPolygon"):
-                raise RedlineFormatError(
-                    path, None, f"feature {fid} is a {geom.geom_type}; red lines are polygons "
-                    "(for points, use redline transform)")
             props = {c: _value(batch[c], i) for c in columns if c in batch}
-            parcels.append(_parcel(len(parcels) + 1, props, geom, declared_unit))
+            parcels.append(_feature_parcel(path, fid, geom, props, len(parcels) + 1,
+                                           declared_unit))
     ds = None
     if not parcels:
         raise RedlineFormatError(path, None, "the layer holds no features")
