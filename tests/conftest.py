@@ -1,4 +1,5 @@
-"""Shared fixtures: a real QGIS (pytest-qgis), a QGIS-like main window, the sample county."""
+"""Shared fixtures: a real QGIS (pytest-qgis), a QGIS-like main window, the sample county, the
+server on SQLite and PostgreSQL with its demo users."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from redline_approval.server_api import create_app
+
+from tests.server_helpers import Api
 
 sys.path.insert(0, "/usr/share/qgis/python/plugins")  # QGIS's Processing framework
 # the checks' digest and overlap-audit cache: the run's own, never the user's ~/.cache
@@ -63,3 +67,28 @@ def provider(qgis_processing):
     QgsApplication.processingRegistry().addProvider(p)
     yield p
     QgsApplication.processingRegistry().removeProvider(p)
+
+
+@pytest.fixture()
+def app(database_url):
+    return create_app({"DATABASE_URL": database_url, "DEMO": True})
+
+
+@pytest.fixture()
+def officer(app):
+    return Api(app.test_client(), "officer")
+
+
+@pytest.fixture()
+def reviewer(app):
+    return Api(app.test_client(), "reviewer")
+
+
+@pytest.fixture()
+def leader(app):
+    return Api(app.test_client(), "leader")
+
+
+@pytest.fixture()
+def admin(app):
+    return Api(app.test_client(), "admin", "admin")

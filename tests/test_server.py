@@ -12,31 +12,6 @@ from redline_approval.server_api import create_app, services
 from tests.server_helpers import SQUARE_AREA, Api, parcel
 
 
-@pytest.fixture()
-def app(database_url):
-    return create_app({"DATABASE_URL": database_url, "DEMO": True})
-
-
-@pytest.fixture()
-def officer(app):
-    return Api(app.test_client(), "officer")
-
-
-@pytest.fixture()
-def reviewer(app):
-    return Api(app.test_client(), "reviewer")
-
-
-@pytest.fixture()
-def leader(app):
-    return Api(app.test_client(), "leader")
-
-
-@pytest.fixture()
-def admin(app):
-    return Api(app.test_client(), "admin", "admin")
-
-
 def test_health_without_auth_and_cases_need_it(app):
     c = app.test_client()
     assert c.get("/api/v1/health").json["status"] == "ok"

@@ -15,31 +15,6 @@ from redline_approval.server_api import create_app
 from tests.server_helpers import SQUARE, SQUARE_AREA, Api, parcel
 
 
-@pytest.fixture()
-def app(database_url):
-    return create_app({"DATABASE_URL": database_url, "DEMO": True})
-
-
-@pytest.fixture()
-def officer(app):
-    return Api(app.test_client(), "officer")
-
-
-@pytest.fixture()
-def reviewer(app):
-    return Api(app.test_client(), "reviewer")
-
-
-@pytest.fixture()
-def leader(app):
-    return Api(app.test_client(), "leader")
-
-
-@pytest.fixture()
-def admin(app):
-    return Api(app.test_client(), "admin", "admin")
-
-
 def _to_first_review(officer, reviewer=None):
     n, _ = officer.create()
     officer.attach(n, "申请表")
