@@ -36,6 +36,20 @@ def main_window_iface(qgis_app):
     iface.close()
 
 
+@pytest.fixture()
+def zh_hans():
+    """QGIS set to 简体中文 the way its options dialog does it (locale ``zh-Hans``)."""
+    from qgis.core import QgsSettings
+
+    s = QgsSettings()
+    before = (s.value("locale/overrideFlag"), s.value("locale/userLocale"))
+    s.setValue("locale/overrideFlag", True)
+    s.setValue("locale/userLocale", "zh-Hans")
+    yield
+    s.setValue("locale/overrideFlag", before[0] or False)
+    s.setValue("locale/userLocale", before[1] or "")
+
+
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory):
     from tests.postgres import Cluster, available

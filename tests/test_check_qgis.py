@@ -43,21 +43,7 @@ def test_agrees_with_native_overlap_analysis(provider, county_dir, tmp_path):
     assert compared == 18 and res["CONFLICTS"] == 2
 
 
-@pytest.fixture()
-def chinese_qgis():
-    """QGIS set to 简体中文 the way its options dialog does it."""
-    from qgis.core import QgsSettings
-
-    s = QgsSettings()
-    before = (s.value("locale/overrideFlag"), s.value("locale/userLocale"))
-    s.setValue("locale/overrideFlag", True)
-    s.setValue("locale/userLocale", "zh-Hans")
-    yield
-    s.setValue("locale/overrideFlag", before[0] or False)
-    s.setValue("locale/userLocale", before[1] or "")
-
-
-def test_pdf_report_is_drawn(provider, county_dir, tmp_path, chinese_qgis):
+def test_pdf_report_is_drawn(provider, county_dir, tmp_path, zh_hans):
     import processing
 
     parcels = processing.run("redline:importredline", {

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 import redline_approval
-from qgis.core import QgsApplication, QgsLayoutExporter, QgsProject, QgsSettings
+from qgis.core import QgsApplication, QgsLayoutExporter, QgsProject
 from qgis.PyQt.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -25,17 +25,6 @@ from qgis.PyQt.QtWidgets import (
 )
 from redline_approval.plugin import settings
 from redline_approval.scripts.demo_store import build
-
-
-@pytest.fixture()
-def zh_hans():
-    s = QgsSettings()
-    before = (s.value("locale/overrideFlag"), s.value("locale/userLocale"))
-    s.setValue("locale/overrideFlag", True)
-    s.setValue("locale/userLocale", "zh-Hans")
-    yield
-    s.setValue("locale/overrideFlag", before[0] or False)
-    s.setValue("locale/userLocale", before[1] or "")
 
 
 def _plugin(iface, county, tmp_path, size=(1366, 768)):
