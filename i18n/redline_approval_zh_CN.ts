@@ -4,552 +4,552 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../plugin/query_panel.py" line="99"/>
+        <location filename="../plugin/query_panel.py" line="96"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="42"/>
+        <location filename="../plugin/dialogs.py" line="38"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="40"/>
+        <location filename="../plugin/dialogs.py" line="36"/>
         <source>Business type</source>
         <translation>业务类型</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="110"/>
+        <location filename="../plugin/layout_tool.py" line="105"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="69"/>
+        <location filename="../plugin/case_model.py" line="67"/>
         <source>Changed on the server too: open the case to resolve the conflict</source>
         <translation>服务器上也已修改：打开案卷处理冲突</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="73"/>
+        <location filename="../plugin/case_model.py" line="71"/>
         <source>Local changes wait to be synchronised</source>
         <translation>本地修改等待同步</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="76"/>
+        <location filename="../plugin/case_model.py" line="74"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="78"/>
+        <location filename="../plugin/case_model.py" line="76"/>
         <source>Deadline near</source>
         <translation>临近时限</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="46"/>
+        <location filename="../plugin/query_panel.py" line="43"/>
         <source>RedLine Approval — Query</source>
         <translation>红线审批 — 查询</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="72"/>
+        <location filename="../plugin/query_panel.py" line="69"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="91"/>
+        <location filename="../plugin/stats_panel.py" line="88"/>
         <source>overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="72"/>
+        <location filename="../plugin/query_panel.py" line="69"/>
         <source>not overdue</source>
         <translation>未超期</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="75"/>
+        <location filename="../plugin/query_panel.py" line="72"/>
         <source>anywhere</source>
         <translation>不限范围</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="75"/>
+        <location filename="../plugin/query_panel.py" line="72"/>
         <source>in the map extent</source>
         <translation>当前地图范围内</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="75"/>
+        <location filename="../plugin/query_panel.py" line="72"/>
         <source>in a drawn polygon</source>
         <translation>绘制的多边形内</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="75"/>
+        <location filename="../plugin/query_panel.py" line="72"/>
         <source>in the selected district polygon</source>
         <translation>所选行政区范围内</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>Created from</source>
         <translation>收件起</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>Created to</source>
         <translation>收件止</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>Area at least</source>
         <translation>面积不小于</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>Area at most</source>
         <translation>面积不大于</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>Where</source>
         <translation>空间范围</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="80"/>
+        <location filename="../plugin/query_panel.py" line="77"/>
         <source>District layer</source>
         <translation>行政区图层</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="89"/>
+        <location filename="../plugin/query_panel.py" line="86"/>
         <source>Draw polygon</source>
         <translation>绘制多边形</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="90"/>
+        <location filename="../plugin/query_panel.py" line="87"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="91"/>
+        <location filename="../plugin/query_panel.py" line="88"/>
         <source>Select on map</source>
         <translation>地图上选中</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="92"/>
+        <location filename="../plugin/query_panel.py" line="89"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="93"/>
+        <location filename="../plugin/query_panel.py" line="90"/>
         <source>GeoPackage…</source>
         <translation>GeoPackage…</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="99"/>
+        <location filename="../plugin/query_panel.py" line="96"/>
         <source>Area m²</source>
         <translation>面积 m²</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="169"/>
+        <location filename="../plugin/query_panel.py" line="166"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../plugin/query_panel.py" line="174"/>
+        <location filename="../plugin/query_panel.py" line="171"/>
         <source>Export GeoPackage</source>
         <translation>导出 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="48"/>
+        <location filename="../plugin/stats_panel.py" line="45"/>
         <source>no cases</source>
         <translation>无案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="68"/>
+        <location filename="../plugin/stats_panel.py" line="65"/>
         <source>RedLine Approval — Statistics</source>
         <translation>红线审批 — 统计</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="73"/>
+        <location filename="../plugin/stats_panel.py" line="70"/>
         <source>Cases per stage</source>
         <translation>各阶段案卷数</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="74"/>
+        <location filename="../plugin/stats_panel.py" line="71"/>
         <source>Cases per business type</source>
         <translation>各业务类型案卷数</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="75"/>
+        <location filename="../plugin/stats_panel.py" line="72"/>
         <source>Deadlines</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="31"/>
+        <location filename="../plugin/dialogs.py" line="27"/>
         <source>New case</source>
         <translation>新建案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="41"/>
+        <location filename="../plugin/dialogs.py" line="37"/>
         <source>District code</source>
         <translation>行政区代码</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="43"/>
+        <location filename="../plugin/dialogs.py" line="39"/>
         <source>Location</source>
         <translation>坐落</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="55"/>
+        <location filename="../plugin/dialogs.py" line="51"/>
         <source>A two-letter district code and the applicant are needed.</source>
         <translation>需要两位字母的行政区代码和申请人。</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="73"/>
+        <location filename="../plugin/dialogs.py" line="69"/>
         <source>Resolve conflict — {number}</source>
         <translation>处理冲突 — {number}</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="80"/>
+        <location filename="../plugin/dialogs.py" line="76"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="80"/>
+        <location filename="../plugin/dialogs.py" line="76"/>
         <source>Mine (local)</source>
         <translation>我的（本地）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="80"/>
+        <location filename="../plugin/dialogs.py" line="76"/>
         <source>Theirs (server)</source>
         <translation>对方（服务器）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="103"/>
+        <location filename="../plugin/dialogs.py" line="99"/>
         <source>my red line ({n} parcel(s))</source>
         <translation>我的红线（{n} 个地块）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="105"/>
+        <location filename="../plugin/dialogs.py" line="101"/>
         <source>server&apos;s red line ({n} parcel(s))</source>
         <translation>服务器的红线（{n} 个地块）</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="33"/>
+        <location filename="../plugin/case_status.py" line="31"/>
         <source>red line</source>
         <translation>红线</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="91"/>
+        <location filename="../plugin/stats_panel.py" line="88"/>
         <source>on time</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../plugin/stats_panel.py" line="91"/>
+        <location filename="../plugin/stats_panel.py" line="88"/>
         <source>near</source>
         <translation>临近</translation>
     </message>
     <message>
-        <location filename="../plugin/case_model.py" line="71"/>
+        <location filename="../plugin/case_model.py" line="69"/>
         <source>The server refused a change: open the case to retry, fix or discard it</source>
         <translation>服务器拒绝了一项修改：打开案卷以重试、补正或放弃</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="56"/>
+        <location filename="../plugin/layout_tool.py" line="51"/>
         <source>{number} approval map</source>
         <translation>{number} 审批图</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="57"/>
+        <location filename="../plugin/layout_tool.py" line="52"/>
         <source>{business} approval map</source>
         <translation>{business}审批图</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="69"/>
+        <location filename="../plugin/layout_tool.py" line="64"/>
         <source>m</source>
         <translation>米</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="77"/>
+        <location filename="../plugin/layout_tool.py" line="72"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="107"/>
+        <location filename="../plugin/layout_tool.py" line="102"/>
         <source>Case</source>
         <translation>案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="111"/>
+        <location filename="../plugin/layout_tool.py" line="106"/>
         <source>CRS</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="137"/>
+        <location filename="../plugin/layout_tool.py" line="132"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="132"/>
+        <location filename="../plugin/layout_tool.py" line="127"/>
         <source>Areas: ellipsoidal (CGCS2000), as in the case form.</source>
         <translation>面积为 CGCS2000 椭球面积，与案卷表单一致。</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="138"/>
+        <location filename="../plugin/layout_tool.py" line="133"/>
         <source>Handled by</source>
         <translation>经办</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="138"/>
+        <location filename="../plugin/layout_tool.py" line="133"/>
         <source>Reviewed by</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="138"/>
+        <location filename="../plugin/layout_tool.py" line="133"/>
         <source>Approved by</source>
         <translation>审定</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="75"/>
+        <location filename="../plugin/dialogs.py" line="71"/>
         <source>The same fields changed on the server while you edited them. Choose per field which value to keep; changes made on one side only are already merged. Nothing is lost until you confirm.</source>
         <translation>您编辑期间，服务器上同样的字段也被修改了。请逐项选择保留哪个值；仅一方修改的内容已自动合并。确认之前不会丢失任何内容。</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="80"/>
+        <location filename="../plugin/dialogs.py" line="76"/>
         <source>Before (common base)</source>
         <translation>修改前（共同基础）</translation>
     </message>
     <message>
-        <location filename="../plugin/dialogs.py" line="113"/>
+        <location filename="../plugin/dialogs.py" line="109"/>
         <source>{n} parcel(s)</source>
         <translation>{n} 个地块</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="32"/>
+        <location filename="../plugin/case_status.py" line="30"/>
         <source>registration</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="32"/>
+        <location filename="../plugin/case_status.py" line="30"/>
         <source>form change</source>
         <translation>表单修改</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="33"/>
+        <location filename="../plugin/case_status.py" line="31"/>
         <source>opinion</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="34"/>
+        <location filename="../plugin/case_status.py" line="32"/>
         <source>attachment</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="34"/>
+        <location filename="../plugin/case_status.py" line="32"/>
         <source>workflow step</source>
         <translation>流程环节</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="38"/>
+        <location filename="../plugin/case_status.py" line="36"/>
         <source>pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="38"/>
+        <location filename="../plugin/case_status.py" line="36"/>
         <source>warning</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="38"/>
+        <location filename="../plugin/case_status.py" line="36"/>
         <source>conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="60"/>
+        <location filename="../plugin/case_status.py" line="58"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="61"/>
+        <location filename="../plugin/case_status.py" line="59"/>
         <source>Attach materials…</source>
         <translation>补充材料…</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="62"/>
+        <location filename="../plugin/case_status.py" line="60"/>
         <source>Discard my changes</source>
         <translation>放弃我的修改</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="73"/>
+        <location filename="../plugin/case_status.py" line="71"/>
         <source>Removed on the server while you had changes.</source>
         <translation>服务器已删除此案卷，而本地仍有修改。</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="75"/>
+        <location filename="../plugin/case_status.py" line="73"/>
         <source>Keep as a new case</source>
         <translation>另存为新案卷</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="76"/>
+        <location filename="../plugin/case_status.py" line="74"/>
         <source>Drop my copy</source>
         <translation>放弃本地副本</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="87"/>
+        <location filename="../plugin/case_status.py" line="85"/>
         <source>Open report</source>
         <translation>打开报告</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="88"/>
+        <location filename="../plugin/case_status.py" line="86"/>
         <source>Open workbook</source>
         <translation>打开表格</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="112"/>
+        <location filename="../plugin/case_status.py" line="110"/>
         <source>{n} change(s) refused by the server</source>
         <translation>{n} 项修改被服务器拒绝</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="120"/>
+        <location filename="../plugin/case_status.py" line="118"/>
         <source>Last check {time}: &lt;b style=&apos;color:{colour}&apos;&gt;{status}&lt;/b&gt;, {n} conflict(s)</source>
         <translation>上次审查 {time}：&lt;b style='color:{colour}'&gt;{status}&lt;/b&gt;，{n} 项冲突</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="137"/>
+        <location filename="../plugin/case_status.py" line="135"/>
         <source>Materials for {n}</source>
         <translation>{n} 的材料</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="149"/>
+        <location filename="../plugin/case_status.py" line="147"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../plugin/case_status.py" line="149"/>
+        <location filename="../plugin/case_status.py" line="147"/>
         <source>Drop your unsent and refused changes of {n}? The case returns to the server&apos;s copy.</source>
         <translation>放弃 {n} 未上传和被拒绝的修改？案卷将恢复为服务器上的版本。</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="26"/>
+        <location filename="../plugin/form_widgets.py" line="22"/>
         <source>Project name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="26"/>
+        <location filename="../plugin/form_widgets.py" line="22"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="27"/>
+        <location filename="../plugin/form_widgets.py" line="23"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="27"/>
+        <location filename="../plugin/form_widgets.py" line="23"/>
         <source>Intended use</source>
         <translation>拟用途</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="28"/>
+        <location filename="../plugin/form_widgets.py" line="24"/>
         <source>Declared area (m²)</source>
         <translation>申报面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="29"/>
+        <location filename="../plugin/form_widgets.py" line="25"/>
         <source>Investment (10 000 yuan)</source>
         <translation>投资（万元）</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="30"/>
+        <location filename="../plugin/form_widgets.py" line="26"/>
         <source>Floor area ratio</source>
         <translation>容积率</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="30"/>
+        <location filename="../plugin/form_widgets.py" line="26"/>
         <source>Building density (%)</source>
         <translation>建筑密度（%）</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="31"/>
+        <location filename="../plugin/form_widgets.py" line="27"/>
         <source>Green ratio (%)</source>
         <translation>绿地率（%）</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="31"/>
+        <location filename="../plugin/form_widgets.py" line="27"/>
         <source>Height limit (m)</source>
         <translation>限高（米）</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="32"/>
+        <location filename="../plugin/form_widgets.py" line="28"/>
         <source>Land use class</source>
         <translation>用地分类</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="32"/>
+        <location filename="../plugin/form_widgets.py" line="28"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="33"/>
+        <location filename="../plugin/form_widgets.py" line="29"/>
         <source>Conditions</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="33"/>
+        <location filename="../plugin/form_widgets.py" line="29"/>
         <source>Certificate number</source>
         <translation>证书编号</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="34"/>
+        <location filename="../plugin/form_widgets.py" line="30"/>
         <source>Issued on</source>
         <translation>核发日期</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="39"/>
+        <location filename="../plugin/form_widgets.py" line="35"/>
         <source>approved</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="39"/>
+        <location filename="../plugin/form_widgets.py" line="35"/>
         <source>rejected</source>
         <translation>不予批准</translation>
     </message>
     <message>
-        <location filename="../plugin/form_widgets.py" line="40"/>
+        <location filename="../plugin/form_widgets.py" line="36"/>
         <source>approved with conditions</source>
         <translation>附条件批准</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="100"/>
+        <location filename="../plugin/layout_tool.py" line="95"/>
         <source>No red line yet.</source>
         <translation>尚无红线。</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="119"/>
+        <location filename="../plugin/layout_tool.py" line="114"/>
         <source>Parcel</source>
         <translation>地块</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="119"/>
+        <location filename="../plugin/layout_tool.py" line="114"/>
         <source>Area (m²)</source>
         <translation>面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="119"/>
+        <location filename="../plugin/layout_tool.py" line="114"/>
         <source>ha</source>
         <translation>公顷</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="119"/>
+        <location filename="../plugin/layout_tool.py" line="114"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../plugin/layout_tool.py" line="128"/>
+        <location filename="../plugin/layout_tool.py" line="123"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -860,72 +860,72 @@
 <context>
     <name>ComplianceCheck</name>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="59"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="57"/>
         <source>Compliance check (red lines against control layers)</source>
         <translation>合规性审查（红线与管控图层叠加）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="69"/>
         <source>Red-line parcels</source>
         <translation>红线地块</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="73"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="71"/>
         <source>Parcel number field</source>
         <translation>地块编号字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="79"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="77"/>
         <source>Intended use field</source>
         <translation>用途字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="82"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="80"/>
         <source>Intended use for all parcels (e.g. 工业用地)</source>
         <translation>全部地块的用途（如 工业用地）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="84"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="82"/>
         <source>Check profile (TOML or JSON)</source>
         <translation>审查方案（TOML或JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="86"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="84"/>
         <source>Overlaps</source>
         <translation>重叠部分</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="178"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="175"/>
         <source>PDF report: {path}</source>
         <translation>PDF报告：{path}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="86"/>
         <source>Result (JSON)</source>
         <translation>结果（JSON）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="86"/>
         <source>Report (HTML)</source>
         <translation>报告（HTML）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="86"/>
         <source>Report (PDF)</source>
         <translation>报告（PDF）</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="76"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="74"/>
         <source>Parcel name field</source>
         <translation>地块名称字段</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="62"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="60"/>
         <source>Overlays each red-line parcel with the control layers of a check profile (planning, ecological protection red line, permanent basic farmland, urban development boundary, forest land, approved red lines) in the parcels' CGCS2000 zone, and gives overlap areas per layer and class and a verdict per rule. Writes the overlaps as a layer and optionally JSON, an Excel workbook (汇总 and one sheet per layer), HTML and PDF reports. Invalid red lines are refused with what is wrong and where.</source>
         <translation>在红线所在的 CGCS2000 分带内，将每个红线地块与审查方案中的管控图层（国土空间规划、生态保护红线、永久基本农田、城镇开发边界、林地、已批红线）叠加，按图层和分类给出占用面积（有扣除系数时同时给出扣除后面积），并按规则给出结论。叠加结果输出为图层，可选输出 JSON、Excel 工作簿（汇总表及每个图层一张分表）、HTML 和 PDF 报告。无法叠加的无效红线将被拒绝，并说明问题及其位置。</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/compliance_check.py" line="88"/>
+        <location filename="../processing_algorithms/compliance_check.py" line="86"/>
         <source>Workbook (XLSX)</source>
         <translation>工作簿（XLSX）</translation>
     </message>

@@ -3,14 +3,12 @@ its yellow/red mark."""
 
 from __future__ import annotations
 
-from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, Qt
+from qgis.PyQt.QtCore import QAbstractTableModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 
+from .i18n import tr
+
 DEADLINE_COLOURS = {"yellow": QColor(255, 214, 0), "red": QColor(229, 57, 53)}
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class CaseModel(QAbstractTableModel):

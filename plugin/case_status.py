@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from qgis.PyQt.QtCore import QCoreApplication, QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QFileDialog,
@@ -21,11 +21,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from .i18n import tr
+
 STATUS_COLOURS = {"pass": "#2e7d32", "warning": "#ef6c00", "conflict": "#c62828"}
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 def kind_names() -> dict[str, str]:

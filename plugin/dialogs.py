@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -19,10 +18,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.approval.business_types import DEFAULT_BUSINESS_TYPES
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
+from .i18n import tr
 
 
 class NewCaseDialog(QDialog):

@@ -13,11 +13,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-
-def tr(text: str) -> str:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr()
+from .i18n import tr
 
 
 def field_labels() -> dict[str, str]:

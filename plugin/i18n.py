@@ -10,6 +10,11 @@ from ..core.i18n import CHINESE, language
 from .resources import PLUGIN_DIR
 
 
+def tr(text: str) -> str:
+    """Translation for module-level text: pylupdate5 files a bare tr() call under "@default"."""
+    return QCoreApplication.translate("@default", text)
+
+
 def current_locale() -> str:
     """The locale QGIS runs in, as QGIS names it (``zh-Hans``, ``en_US`` …)."""
     override = QgsSettings().value("locale/overrideFlag", False, type=bool)

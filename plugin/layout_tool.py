@@ -23,7 +23,6 @@ from qgis.core import (
     QgsPrintLayout,
     QgsProject,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QFont
 
 from ..core.check.report_html import points_table_html
@@ -39,11 +38,7 @@ from ..processing_algorithms.report_layout import (
     frame_parcels,
     scale_bar,
 )
-from .i18n import cjk_font, plugin_language
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
+from .i18n import cjk_font, plugin_language, tr
 
 
 def case_layout(project: QgsProject, case: dict, parcels, crs, layers) -> QgsPrintLayout:

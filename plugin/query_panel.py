@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.gui import QgsDockWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,13 +30,10 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.store.query import export_csv, export_gpkg, query_cases
 from ..processing_algorithms.qgis_bridge import from_qgs
+from .i18n import tr
 from .resources import scrollable
 
 SPATIAL = ("none", "extent", "drawn", "district")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class QueryPanel(QgsDockWidget):

@@ -4,12 +4,13 @@ situation (on time, near, overdue)."""
 from __future__ import annotations
 
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QCoreApplication, QRectF, Qt
+from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QPainter
 from qgis.PyQt.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.approval.workflow import DEFAULT_WORKFLOW
 from ..core.store.query import case_statistics
+from .i18n import tr
 from .resources import scrollable
 
 PALETTE = [QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
@@ -17,10 +18,6 @@ PALETTE = [QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QCol
            QColor(127, 127, 127)]
 DEADLINE = {"on time": QColor(46, 125, 50), "near": QColor(255, 179, 0),
             "overdue": QColor(198, 40, 40)}
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files module-level tr() there
 
 
 class BarChart(QWidget):
