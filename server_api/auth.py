@@ -9,19 +9,20 @@ with Retry-After.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import secrets
 import unicodedata
+from typing import NamedTuple
 
 from flask import current_app, g, request
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import ApiError
-from .models import LoginFailure, ServerState, Token, User, utcnow
+from .models import Case, LoginFailure, ServerState, Token, User, utcnow
 
 ROLES = ("officer", "reviewer", "leader", "admin")
 MIN_PASSWORD = 10
@@ -104,25 +105,68 @@ def bearer() -> str | None:
     return header[7:].strip() if header.startswith("Bearer ") else None
 
 
-def _current_user(session) -> User:
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    """The logged-in user of a request, as read with its token: plain values, no ORM object
+    (a read request costs one small query for it)."""
+
+    id: int
+    username: str
+    role: str
+    district: str | None
+    signer_role: str | None
+    active: bool
+    password_hash: str
+
+
+class CaseKey(NamedTuple):
+    """What a case's cached JSON, ETag and visibility depend on: one small row."""
+
+    id: int
+    revision: int
+    number: str
+    version: int
+    district: str
+    deleted: bool
+
+
+_users, _tokens, _state = User.__table__.c, Token.__table__.c, ServerState.__table__.c
+_cases = Case.__table__.c
+CASE_KEY = (_cases.id, _cases.revision, _cases.number, _cases.version, _cases.district,
+            _cases.deleted)
+# built once: the statement's compiled form and cache key are reused by every request; the
+# configuration revision rides along, one round trip for both (services._config)
+_CALLER = (select(_tokens.expires, _users.id, _users.username, _users.role, _users.district,
+                  _users.signer_role, _users.active, _users.password_hash,
+                  select(_state.config_revision).where(_state.id == 1).scalar_subquery())
+           .join_from(Token.__table__, User.__table__, _tokens.user_id == _users.id)
+           .where(_tokens.token_hash == bindparam("token_hash")))
+# a request about one case fetches that case's key in the same round trip
+_CALLER_AND_CASE = _CALLER.add_columns(*CASE_KEY).outerjoin(
+    Case.__table__, _cases.number == bindparam("number"))
+
+
+def _current_user(session, number: str | None = None) -> tuple[Caller, CaseKey | None]:
+    """The caller, and the key of case ``number`` (None when there is no such case)."""
     token = bearer()
     if token is None:
         raise ApiError(401, "Unauthorized", "send Authorization: Bearer <token> "
                        "(POST /api/v1/auth/token)", headers={"WWW-Authenticate": "Bearer"})
-    # the configuration revision rides along: one round trip for both (services._config)
-    config = select(ServerState.config_revision).where(ServerState.id == 1).scalar_subquery()
-    found = session.execute(select(Token, config).where(Token.token_hash == hash_token(token))
-                            .options(joinedload(Token.user))).first()
-    row = found[0] if found else None
-    if found:
-        g.config_revision = found[1]
-    expires = row.expires if row is not None else None
+    params = {"token_hash": hash_token(token)}
+    if number is not None:
+        params["number"] = number
+    row = session.connection().execute(_CALLER if number is None else _CALLER_AND_CASE,
+                                       params).first()
+    if row is not None:
+        g.config_revision = row[8]
+    expires = row[0] if row is not None else None
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=dt.UTC)  # SQLite drops the zone
-    if row is None or expires < utcnow() or not row.user.active:
+    if row is None or expires < utcnow() or not row[6]:
         raise ApiError(401, "Unauthorized", "the token is unknown, revoked or expired: log in "
                        "again", headers={"WWW-Authenticate": "Bearer"})
-    return row.user
+    key = CaseKey(*row[9:15]) if number is not None and row[9] is not None else None
+    return Caller(*row[1:8]), key
 
 
 def require(*roles: str):
@@ -133,7 +177,11 @@ def require(*roles: str):
         def wrapper(*args, **kwargs):
             from .http import reader
 
-            user = _current_user(reader())  # a read: no write lock for the token look-up
+            number = kwargs.get("number")
+            # a read: no write lock for the token look-up
+            user, key = _current_user(reader(), number)
+            if number is not None:
+                g.case_key = (number, key)
             if roles and user.role not in roles and user.role != "admin":
                 raise ApiError(403, "Forbidden", f"role {user.role} may not do this; needs "
                                f"{' or '.join(roles)}")

@@ -12,11 +12,13 @@ import hashlib
 import json
 
 from flask import Response, g, request
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from .auth import CASE_KEY, Caller, CaseKey
 from .errors import ApiError
 from .jsonio import dumps
-from .models import AuditEntry, Case, Change, IdempotencyRecord, ServerState, User, utcnow
+from .models import AuditEntry, Case, Change, IdempotencyRecord, ServerState, utcnow
 
 
 def reader():
@@ -35,7 +37,7 @@ def json_response(schema, data, status: int = 200, headers: dict | None = None) 
     return resp
 
 
-def visible(user: User, case: Case | None, deleted_too: bool = False) -> bool:
+def visible(user: Caller, case: Case | None, deleted_too: bool = False) -> bool:
     """Officers see their own district's cases (an officer without a district sees none);
     reviewers, leaders and admins see all. Deleted cases only where ``deleted_too`` (their
     audit, for reviewers, leaders and admins)."""
@@ -57,7 +59,17 @@ def load_case(session, number: str, for_update: bool = False,
     return case
 
 
-def etag(case: Case) -> str:
+def case_key(session, number: str) -> CaseKey | None:
+    """The case's key row, as fetched with the caller's token when the request names it."""
+    found = g.get("case_key")
+    if found is not None and found[0] == number:
+        return found[1]
+    row = session.connection().execute(select(*CASE_KEY).where(Case.__table__.c.number
+                                                                == number)).first()
+    return CaseKey(*row) if row is not None else None
+
+
+def etag(case: Case | CaseKey) -> str:
     return f'"{case.number}-{case.version}"'
 
 
@@ -118,12 +130,23 @@ def remember(session, response: Response) -> None:
                                   body=response.get_data(as_text=True), headers=headers))
 
 
+_AUDIT = insert(AuditEntry.__table__)
+_CHANGE = insert(Change.__table__)
+_state = ServerState.__table__.c
+_NEXT_REVISION = (update(ServerState.__table__).where(_state.id == 1)
+                  .values(revision=_state.revision + 1).returning(_state.revision))
+_cases = Case.__table__.c
+_SET_REVISION = update(Case.__table__).where(_cases.id == bindparam("case_id")) \
+    .values(revision=bindparam("revision"))
+
+
 def audit(session, action: str, detail: dict, case_id: int | None = None) -> None:
     """An audit entry in the change's own transaction (old and new values in ``detail``)."""
     user = getattr(g, "user", None)
-    session.add(AuditEntry(user_id=user.id if user else None, case_id=case_id, action=action,
-                           detail=json.loads(json.dumps(detail, default=str,
-                                                        ensure_ascii=False))))
+    session.connection().execute(_AUDIT, {
+        "at": utcnow(), "user_id": user.id if user else None, "case_id": case_id,
+        "action": action, "detail": json.loads(json.dumps(detail, default=str,
+                                                          ensure_ascii=False))})
 
 
 def commit_change(session, case: Case, action: str, detail: dict, respond,
@@ -136,15 +159,16 @@ def commit_change(session, case: Case, action: str, detail: dict, respond,
     from sqlalchemy.exc import IntegrityError
 
     case.updated = utcnow()
+    # the case's own rows first (a large red line is written here), then the revision: its
+    # row stays locked until the commit, so it is held as briefly as can be
+    session.flush()
     audit(session, action, detail, case.id)
-    session.flush()
-    revision = session.execute(update(ServerState).where(ServerState.id == 1)
-                               .values(revision=ServerState.revision + 1)
-                               .returning(ServerState.revision)).scalar_one()
-    case.revision = revision
-    session.add(Change(revision=revision, case_id=case.id, number=case.number,
-                       district=case.district, op=op))
-    session.flush()
+    conn = session.connection()
+    revision = conn.execute(_NEXT_REVISION).scalar_one()
+    conn.execute(_CHANGE, {"revision": revision, "case_id": case.id, "number": case.number,
+                           "district": case.district, "op": op})
+    conn.execute(_SET_REVISION, {"case_id": case.id, "revision": revision})
+    set_committed_value(case, "revision", revision)
     keyed = getattr(g, "idempotency", None) is not None
     if keyed:
         response = respond()

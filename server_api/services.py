@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from flask import current_app, g
 from pyproj import Transformer
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.approval.business_types import validate_forms
@@ -31,6 +31,7 @@ from ..core.redline.area import ellipsoidal_area, planar_area
 from ..core.redline.model import parcel_from_polygon
 from ..core.redline.validate import ERROR, validate_parcels
 from ..core.units import area_units
+from .auth import Caller
 from .errors import ApiError
 from .models import (
     BusinessType,
@@ -60,18 +61,25 @@ def iso(value: dt.datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
 
 
+_NEXT_SERIAL: dict[str, object] = {}
+
+
 def next_serial(session, district: str, business: str, year: int) -> int:
     """Gap-free: one atomic upsert; the counter row stays locked until the case insert
     commits, and a failed insert rolls the counter back with it."""
-    key = f"{district}{business}{year}"
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(CaseCounter).values(key=key, value=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[CaseCounter.key],
-                                      set_={"value": CaseCounter.value + 1})
-    return session.execute(stmt.returning(CaseCounter.value)).scalar_one()
+    conn = session.connection()  # no autoflush: the caller has written the case's rows before
+    dialect = conn.dialect.name
+    if dialect not in _NEXT_SERIAL:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        counters = CaseCounter.__table__
+        stmt = insert(counters).values(key=bindparam("key"), value=1)
+        _NEXT_SERIAL[dialect] = stmt.on_conflict_do_update(
+            index_elements=[counters.c.key], set_={"value": counters.c.value + 1}
+        ).returning(counters.c.value)
+    return conn.execute(_NEXT_SERIAL[dialect], {"key": f"{district}{business}{year}"}).scalar_one()
 
 
 def new_case_number(session, district: str, business: str) -> str:
@@ -316,8 +324,7 @@ def store_redline(session, case: Case, rows: list[Parcel], versions: list[dict],
         row.case_id = case.id
         session.add(row)
     case.redline_version = number
-    session.flush()
-    set_committed_value(case, "parcels", list(rows))
+    set_committed_value(case, "parcels", list(rows))  # written by the next flush
 
     def summary(v):  # the hash names the content exactly; its text is not read back here
         return None if v is None else {"version": v.version, "sha256": v.sha256,
@@ -344,7 +351,7 @@ def case_content_sha(session, case: Case) -> str:
     return content_sha256(case_content(case), current_redline_sha(session, case))
 
 
-def sign(session, case: Case, user: User, text: str, signed: bool) -> Opinion:
+def sign(session, case: Case, user: Caller, text: str, signed: bool) -> Opinion:
     created = utcnow().replace(microsecond=utcnow().microsecond // 1000 * 1000)
     content = case_content_sha(session, case)
     opinion = Opinion(case_id=case.id, stage=case.stage, author_id=user.id,
@@ -372,16 +379,24 @@ def signatures(session, case: Case, wf: Workflow, users: dict[int, str] | None =
 
 
 def _usernames(session, ids: set) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+    """User names by id, from the worker's cache: a user name never changes and a user is
+    never deleted."""
+    known = current_app.extensions.setdefault("redline_usernames", {})
+    user = g.get("user")
+    if user is not None:
+        known[user.id] = user.username
+    missing = {i for i in ids if i is not None and i not in known}
+    if missing:
+        known.update(session.execute(select(User.id, User.username)
+                                     .where(User.id.in_(missing))).all())
+    return {i: known[i] for i in ids if i in known}
 
 
 def parcel_dict(p: Parcel, geometry: bool = True) -> dict:
     units = area_units(p.ellipsoidal_area_m2)
+    declared = p.declared_area_m2
     out = {"number": p.number, "name": p.name, "crs": f"EPSG:{p.srid}",
-           "declared_area_m2": p.declared_area_m2, "use": p.use,
+           "declared_area_m2": None if declared is None else float(declared), "use": p.use,
            "planar_area_m2": round(p.planar_area_m2, 2),
            "ellipsoidal_area_m2": round(p.ellipsoidal_area_m2, 2),
            "hectares": units["hectares"], "mu": units["mu"], "valid": p.valid,
@@ -457,20 +472,20 @@ def render_case(session, case: Case, geometry: bool = True,
     import threading
     from collections import OrderedDict
 
-    from .schemas import CaseOut
-
     store = current_app.extensions.get("redline_rendered")
     if store is None:
-        store = current_app.extensions.setdefault(
-            "redline_rendered", (OrderedDict(), threading.Lock(), CaseOut()))
-    cache, lock, schema = store
+        store = current_app.extensions.setdefault("redline_rendered",
+                                                  (OrderedDict(), threading.Lock()))
+    cache, lock = store
     key = (case.id, case.revision, _config(session)["revision"], today(), geometry)
     with lock:
         hit = cache.get(key)
         if hit is not None:
             cache.move_to_end(key)
             return hit
-    out = schema.dump(case_dict(session, case, geometry, users))
+    # case_dict writes CaseOut's shape and types itself (a test holds them equal): a
+    # marshmallow dump here cost a third of a small create
+    out = case_dict(session, case, geometry, users)
     with lock:
         cache[key] = out
         if len(cache) > _RENDERED_MAX:

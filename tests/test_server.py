@@ -361,3 +361,30 @@ def test_big_bodies_pause_the_gc_and_leave_it_running(officer, monkeypatch):
     assert not gc.isenabled()
     gcpause.resume()
     assert gc.isenabled()
+
+
+def test_case_json_is_exactly_caseout(officer, reviewer):
+    """The server writes a case's JSON without a marshmallow dump (services.case_dict): it must
+    be CaseOut's dump of itself, key for key and type for type (an int area given by the client
+    answered as 159700 where the schema says 159700.0 would break clients that compare)."""
+    import json
+
+    from redline_approval.server_api.schemas import CaseListOut, CaseOut
+
+    def same(data, schema):
+        dumped = json.dumps(schema.dump(data), sort_keys=True, ensure_ascii=False)
+        assert json.dumps(data, sort_keys=True, ensure_ascii=False) == dumped
+
+    n, _ = officer.create(parcels=[parcel(declared=159700), parcel("HX2", declared=None)])
+    same(officer.get(f"/api/v1/cases/{n}").json, CaseOut())
+    officer.attach(n, "申请表")
+    officer.attach(n, "红线图")
+    officer.step(n, "accept")
+    officer.step(n, "submit")
+    officer.opinion(n)
+    r = reviewer.step(n, "approve_first_review")
+    same(r.json, CaseOut())
+    for path in (f"/api/v1/cases/{n}", "/api/v1/cases?include=geometry", "/api/v1/cases"):
+        r = reviewer.get(path)
+        same(r.json, CaseOut() if "?" not in path and path.endswith(n) else CaseListOut())
+    assert reviewer.get(f"/api/v1/cases/{n}").json["deadline"]["due"]
