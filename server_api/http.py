@@ -136,8 +136,8 @@ _state = ServerState.__table__.c
 _NEXT_REVISION = (update(ServerState.__table__).where(_state.id == 1)
                   .values(revision=_state.revision + 1).returning(_state.revision))
 _cases = Case.__table__.c
-_SET_REVISION = update(Case.__table__).where(_cases.id == bindparam("case_id")) \
-    .values(revision=bindparam("revision"))
+_SET_REVISION = update(Case.__table__).where(_cases.id == bindparam("case_id")).values(
+    number=bindparam("number"), revision=bindparam("revision"), updated=bindparam("updated"))
 
 
 def audit(session, action: str, detail: dict, case_id: int | None = None) -> None:
@@ -158,7 +158,6 @@ def commit_change(session, case: Case, action: str, detail: dict, respond,
     commit otherwise, so that rendering a large red line does not hold SQLite's write lock."""
     from sqlalchemy.exc import IntegrityError
 
-    case.updated = utcnow()
     # the case's own rows first (a large red line is written here), then the revision: its
     # row stays locked until the commit, so it is held as briefly as can be
     session.flush()
@@ -167,8 +166,12 @@ def commit_change(session, case: Case, action: str, detail: dict, respond,
     revision = conn.execute(_NEXT_REVISION).scalar_one()
     conn.execute(_CHANGE, {"revision": revision, "case_id": case.id, "number": case.number,
                            "district": case.district, "op": op})
-    conn.execute(_SET_REVISION, {"case_id": case.id, "revision": revision})
+    # number (new for a created case), revision and time in one statement
+    now = utcnow()
+    conn.execute(_SET_REVISION, {"case_id": case.id, "number": case.number,
+                                 "revision": revision, "updated": now})
     set_committed_value(case, "revision", revision)
+    set_committed_value(case, "updated", now)
     keyed = getattr(g, "idempotency", None) is not None
     if keyed:
         response = respond()

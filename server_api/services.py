@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from flask import current_app, g
 from pyproj import Transformer
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.approval.business_types import validate_forms
@@ -304,27 +304,39 @@ def redline_text(versions: list[dict]) -> tuple[str, str]:
     return redline_sha256(versions), dumps(versions).decode("utf-8")
 
 
+def column_values(obj) -> dict:
+    """The column values set on an ORM object, for a Core insert of its row: a write
+    transaction inserts with prebuilt statements instead of a unit-of-work flush (which took a
+    third of a small create)."""
+    table = type(obj).__table__
+    return {c.key: obj.__dict__[c.key] for c in table.columns if c.key in obj.__dict__}
+
+
 def store_redline(session, case: Case, rows: list[Parcel], versions: list[dict],
-                  reason: str, text: tuple[str, str] | None = None) -> dict:
+                  reason: str, text: tuple[str, str] | None = None,
+                  new_case: bool = False) -> dict:
     """A new red-line version: kept for ever in ``redline_versions``; the current rows
-    replaced for queries. Returns the audit detail (old and new hash, areas, parcels)."""
+    replaced for queries. Returns the audit detail (old and new hash, areas, parcels).
+    ``new_case``: the case was just inserted with ``redline_version`` 1 (no old version)."""
     old = session.get(RedlineVersion, (case.id, case.redline_version)) \
-        if case.redline_version else None
-    number = case.redline_version + 1
+        if case.redline_version and not new_case else None
+    number = case.redline_version if new_case else case.redline_version + 1
     sha, parcels_json = text or redline_text(versions)
     version = RedlineVersion(case_id=case.id, version=number, created=utcnow(),
                              author_id=g.user.id if g.get("user") else None, reason=reason,
                              sha256=sha, parcel_count=len(versions),
                              area_m2=round(sum(p["ellipsoidal_area_m2"] for p in versions), 4),
                              parcels_json=parcels_json)
-    session.add(version)
-    if case.redline_version:  # the current rows of the old version go (the version stays)
-        session.execute(delete(Parcel).where(Parcel.case_id == case.id))
+    conn = session.connection()
+    conn.execute(insert(RedlineVersion.__table__), column_values(version))
+    if old is not None:  # the current rows of the old version go (the version stays)
+        conn.execute(delete(Parcel.__table__).where(Parcel.__table__.c.case_id == case.id))
     for row in rows:
         row.case_id = case.id
-        session.add(row)
+    if rows:
+        conn.execute(insert(Parcel.__table__), [column_values(r) for r in rows])
     case.redline_version = number
-    set_committed_value(case, "parcels", list(rows))  # written by the next flush
+    set_committed_value(case, "parcels", list(rows))  # as stored (rendered, never flushed)
 
     def summary(v):  # the hash names the content exactly; its text is not read back here
         return None if v is None else {"version": v.version, "sha256": v.sha256,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Response, g
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,7 +32,7 @@ from ..http import (
     visible,
 )
 from ..jsonio import Blueprint
-from ..models import Attachment, AuditEntry, Case, Parcel, User
+from ..models import Attachment, AuditEntry, Case, Parcel, StageLog, User, utcnow
 from ..schemas import (
     AttachmentIn,
     AuditOut,
@@ -234,6 +234,10 @@ def _write(number: str):
     return case, None
 
 
+_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+_INSERT_STAGE = insert(StageLog.__table__)
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(CaseIn)
 @blp.response(201, CaseOut)
@@ -262,21 +266,28 @@ def create_case(data):
         return replay
     # the number is taken last: its counter row stays locked until the commit, and the other
     # registrations of the district wait for it (a placeholder until then, never committed)
+    now = utcnow()
+    # every column set here: the row is inserted as this object holds it, and the object
+    # (never added to the session) is what the answer is rendered from
     case = Case(number="~" + uuid.uuid4().hex[:11],
                 business_code=business.code, district=data["district"],
                 applicant=data["applicant"], location=data["location"],
-                project_tag=data["project_tag"], forms=data["forms"], stage="",
-                stage_history=[], workflow_version=version, handler_id=user.id,
-                suspensions=[], section=section, redline_version=0)
-    s.add(case)
-    s.flush()
+                project_tag=data["project_tag"], forms=data["forms"], stage=wf.initial,
+                stage_history=[], section=section, handler_id=user.id,
+                workflow_version=version, accepted_on=None, extension_days=0, suspensions=[],
+                closed_on=None, version=1, redline_version=1 if rows else 0, revision=0,
+                created=now, updated=now, deleted=False)
+    conn = s.connection()
+    case.id = conn.execute(_INSERT_CASE, services.column_values(case)).scalar_one()
     for empty in ("parcels", "opinions", "attachments"):  # a new case: nothing to load
         set_committed_value(case, empty, [])
-    enter_stage(s, case, wf.initial)
-    redline = store_redline(s, case, rows, versions, "registered with the case", text) \
-        if rows else None
-    s.flush()  # the red line's rows before the number's counter row is locked
-    case.number = new_case_number(s, data["district"], data["business_code"])
+    conn.execute(_INSERT_STAGE, {"case_id": case.id, "stage": wf.initial, "entered": now})
+    # the red line's rows before the number's counter row is locked
+    redline = store_redline(s, case, rows, versions, "registered with the case", text,
+                            new_case=True) if rows else None
+    # written with the revision by commit_change
+    set_committed_value(case, "number", new_case_number(s, data["district"],
+                                                         data["business_code"]))
     detail = {"number": case.number, "content": services.case_content(case)}
     if redline:
         detail["redline"] = redline
