@@ -104,17 +104,18 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
             gcpause.pause()
             g.gc_paused = True
         g.readers = readers
-        g.session = (writers if request.method in WRITE_METHODS else readers)()
-        if not sqlite:
-            g.reader = g.session  # no write lock to avoid: one connection per request
+        write = request.method in WRITE_METHODS
+        g.session = (writers if write else readers)()
+        if not (sqlite and write):
+            # a read, or PostgreSQL (no write lock to avoid): one session per request
+            g.reader = g.session
         check_request()
 
     @app.teardown_request
     def _close(_exc):
         sessions = {id(s): s for s in (g.pop("session", None), g.pop("reader", None)) if s}
         for session in sessions.values():
-            session.rollback()
-            session.close()
+            session.close()  # what was not committed is rolled back
         if g.pop("gc_paused", False):
             gcpause.resume()
 

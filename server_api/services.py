@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from flask import current_app, g
 from pyproj import Transformer
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.approval.business_types import validate_forms
@@ -37,7 +37,6 @@ from .models import (
     BusinessType,
     CalendarDay,
     Case,
-    CaseCounter,
     Opinion,
     Parcel,
     RedlineVersion,
@@ -61,25 +60,19 @@ def iso(value: dt.datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
 
 
-_NEXT_SERIAL: dict[str, object] = {}
+# the same SQL on SQLite and PostgreSQL; as text it is compiled once (SQLAlchemy's dialect
+# upserts are not cacheable and were compiled anew inside every create's write transaction)
+_NEXT_SERIAL = text('INSERT INTO case_counters ("key", value) VALUES (:key, 1) '
+                    'ON CONFLICT ("key") DO UPDATE SET value = case_counters.value + 1 '
+                    'RETURNING value')
 
 
 def next_serial(session, district: str, business: str, year: int) -> int:
     """Gap-free: one atomic upsert; the counter row stays locked until the case insert
     commits, and a failed insert rolls the counter back with it."""
-    conn = session.connection()  # no autoflush: the caller has written the case's rows before
-    dialect = conn.dialect.name
-    if dialect not in _NEXT_SERIAL:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        counters = CaseCounter.__table__
-        stmt = insert(counters).values(key=bindparam("key"), value=1)
-        _NEXT_SERIAL[dialect] = stmt.on_conflict_do_update(
-            index_elements=[counters.c.key], set_={"value": counters.c.value + 1}
-        ).returning(counters.c.value)
-    return conn.execute(_NEXT_SERIAL[dialect], {"key": f"{district}{business}{year}"}).scalar_one()
+    # on the connection: no autoflush, the caller has written the case's rows before
+    return session.connection().execute(
+        _NEXT_SERIAL, {"key": f"{district}{business}{year}"}).scalar_one()
 
 
 def new_case_number(session, district: str, business: str) -> str:
