@@ -7,7 +7,13 @@ from flask_smorest import Api
 
 from . import errors, gcpause
 from .config import load_config
-from .db import make_engine, make_sessionmaker, start_checkpointer
+from .db import (
+    make_engine,
+    make_sessionmaker,
+    single_statement_engine,
+    snapshot_engine,
+    start_checkpointer,
+)
 from .guard import check_request
 from .jsonio import OrjsonProvider
 from .resources import admin, auth, cases, changes, health, records, redlines, stats
@@ -87,11 +93,8 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
     read_engine = make_engine(url, busy_ms=busy)
     write_engine = make_engine(url, immediate=True, busy_ms=busy) if url.startswith("sqlite") \
         else read_engine
-    # PostgreSQL runs READ COMMITTED, where every statement of a transaction takes its own
-    # snapshot anyway: reads in autocommit see the same and save BEGIN and ROLLBACK, two of a
-    # case read's four round trips (the same pool; psycopg switches on the client side)
-    readers = make_sessionmaker(read_engine if url.startswith("sqlite")
-                                else read_engine.execution_options(isolation_level="AUTOCOMMIT"))
+    single = single_statement_engine(read_engine)
+    readers = make_sessionmaker(snapshot_engine(read_engine))
     writers = make_sessionmaker(write_engine)
     app.extensions["redline_engines"] = (read_engine, write_engine)
     start_checkpointer(url)
@@ -103,7 +106,7 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
         if (request.content_length or 0) > gcpause.BIG_BYTES:
             gcpause.pause()
             g.gc_paused = True
-        g.readers = readers
+        g.readers, g.single_engine = readers, single
         write = request.method in WRITE_METHODS
         g.session = (writers if write else readers)()
         if not (sqlite and write):
@@ -116,6 +119,9 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
         sessions = {id(s): s for s in (g.pop("session", None), g.pop("reader", None)) if s}
         for session in sessions.values():
             session.close()  # what was not committed is rolled back
+        single_conn = g.pop("single", None)
+        if single_conn is not None:
+            single_conn.close()
         if g.pop("gc_paused", False):
             gcpause.resume()
 

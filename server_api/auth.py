@@ -146,7 +146,7 @@ _CALLER_AND_CASE = _CALLER.add_columns(*CASE_KEY).outerjoin(
     Case.__table__, _cases.number == bindparam("number"))
 
 
-def _current_user(session, number: str | None = None) -> tuple[Caller, CaseKey | None]:
+def _current_user(connection, number: str | None = None) -> tuple[Caller, CaseKey | None]:
     """The caller, and the key of case ``number`` (None when there is no such case)."""
     token = bearer()
     if token is None:
@@ -155,8 +155,7 @@ def _current_user(session, number: str | None = None) -> tuple[Caller, CaseKey |
     params = {"token_hash": hash_token(token)}
     if number is not None:
         params["number"] = number
-    row = session.connection().execute(_CALLER if number is None else _CALLER_AND_CASE,
-                                       params).first()
+    row = connection.execute(_CALLER if number is None else _CALLER_AND_CASE, params).first()
     if row is not None:
         g.config_revision = row[8]
     expires = row[0] if row is not None else None
@@ -175,11 +174,11 @@ def require(*roles: str):
     def decorator(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            from .http import reader
+            from .http import single
 
             number = kwargs.get("number")
-            # a read: no write lock for the token look-up
-            user, key = _current_user(reader(), number)
+            # one statement in autocommit: no write lock, no transaction for the token look-up
+            user, key = _current_user(single(), number)
             if number is not None:
                 g.case_key = (number, key)
             if roles and user.role not in roles and user.role != "admin":

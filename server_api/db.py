@@ -78,7 +78,8 @@ def make_engine(url: str, immediate: bool = False, busy_ms: int = 10_000) -> Eng
         @event.listens_for(engine, "begin")
         def _begin(conn):
             if gate is None:
-                conn.exec_driver_sql("BEGIN")
+                if not conn.get_execution_options().get("autocommit_reads"):
+                    conn.exec_driver_sql("BEGIN")
                 return
             gate.enter()
             try:
@@ -101,6 +102,23 @@ def make_engine(url: str, immediate: bool = False, busy_ms: int = 10_000) -> Eng
     # no pre-ping (a round trip per request): a connection the server dropped fails its
     # request with 503 and is discarded with the pool's other stale ones
     return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+
+
+def single_statement_engine(engine: Engine) -> Engine:
+    """The engine for reads of one statement (the caller's token with a case's key): no
+    BEGIN and no ROLLBACK around it, two round trips fewer on PostgreSQL. Same pool."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(autocommit_reads=True)  # see make_engine's _begin
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def snapshot_engine(engine: Engine) -> Engine:
+    """The engine for reads of several statements: one snapshot for all of them (a case and
+    its parcels, opinions and attachments as of one moment). SQLite's deferred BEGIN gives
+    that; PostgreSQL needs REPEATABLE READ (read-only transactions there never fail)."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:

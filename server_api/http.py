@@ -28,6 +28,14 @@ def reader():
     return g.reader
 
 
+def single():
+    """The request's connection for reads of one statement, in autocommit (see
+    ``db.single_statement_engine``); opened on first use, closed at teardown."""
+    if "single" not in g:
+        g.single = g.single_engine.connect()
+    return g.single
+
+
 def json_response(schema, data, status: int = 200, headers: dict | None = None) -> Response:
     """``data`` dumped by ``schema`` (None: already dumped) as a JSON response."""
     body = dumps(schema.dump(data) if schema is not None else data)
@@ -59,13 +67,12 @@ def load_case(session, number: str, for_update: bool = False,
     return case
 
 
-def case_key(session, number: str) -> CaseKey | None:
+def case_key(number: str) -> CaseKey | None:
     """The case's key row, as fetched with the caller's token when the request names it."""
     found = g.get("case_key")
     if found is not None and found[0] == number:
         return found[1]
-    row = session.connection().execute(select(*CASE_KEY).where(Case.__table__.c.number
-                                                                == number)).first()
+    row = single().execute(select(*CASE_KEY).where(Case.__table__.c.number == number)).first()
     return CaseKey(*row) if row is not None else None
 
 

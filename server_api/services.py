@@ -82,15 +82,18 @@ def new_case_number(session, district: str, business: str) -> str:
 
 
 # --- configuration, cached per worker and reloaded when an admin changed it -------------------
-def _config(session) -> dict:
+def _config(session=None) -> dict:
     """The worker's configuration cache, emptied when the database's configuration revision
-    moved (an admin's edit through any worker); checked once per request."""
+    moved (an admin's edit through any worker); checked once per request (the revision comes
+    with the caller's token; requests without a token read it here)."""
     cache = current_app.extensions.setdefault("redline_config", {"revision": None})
     if not g.get("config_checked"):
         revision = g.get("config_revision")
         if revision is None:
-            revision = session.scalar(select(ServerState.config_revision)
-                                      .where(ServerState.id == 1))
+            from .http import single
+
+            revision = single().execute(select(ServerState.config_revision)
+                                        .where(ServerState.id == 1)).scalar()
         if revision != cache["revision"]:
             cache.clear()
             cache["revision"] = revision
@@ -498,14 +501,13 @@ def render_case(session, case: Case, geometry: bool = True,
     return out
 
 
-def rendered(session, case_id: int, revision: int, geometry: bool) -> dict | None:
+def rendered(case_id: int, revision: int, geometry: bool) -> dict | None:
     """The cached ``CaseOut`` of a case at ``revision``, or None."""
     store = current_app.extensions.get("redline_rendered")
     if store is None:
         return None
     with store[1]:
-        return store[0].get((case_id, revision, _config(session)["revision"], today(),
-                             geometry))
+        return store[0].get((case_id, revision, _config()["revision"], today(), geometry))
 
 
 def enter_stage(session, case: Case, stage: str) -> None:

@@ -388,3 +388,31 @@ def test_case_json_is_exactly_caseout(officer, reviewer):
         r = reviewer.get(path)
         same(r.json, CaseOut() if "?" not in path and path.endswith(n) else CaseListOut())
     assert reviewer.get(f"/api/v1/cases/{n}").json["deadline"]["due"]
+
+
+def test_reads_of_several_statements_see_one_snapshot_and_single_reads_see_the_latest(app):
+    """A case rendered from several statements (the row, then its parcels, opinions and
+    attachments) is cached under its revision: those statements must see one moment, or a
+    concurrent change would be cached under the old revision. Single-statement reads (the
+    token with a case's key) run in autocommit and see every commit at once."""
+    from redline_approval.server_api.db import make_sessionmaker, single_statement_engine, snapshot_engine
+    from redline_approval.server_api.models import ServerState
+    from sqlalchemy import select, update
+
+    read_engine, write_engine = app.extensions["redline_engines"]
+    revision = select(ServerState.revision).where(ServerState.id == 1)
+
+    def bump():
+        with make_sessionmaker(write_engine)() as w:
+            w.execute(update(ServerState).where(ServerState.id == 1)
+                      .values(revision=ServerState.revision + 1))
+            w.commit()
+
+    with make_sessionmaker(snapshot_engine(read_engine))() as s:
+        first = s.scalar(revision)
+        bump()
+        assert s.scalar(revision) == first  # the same snapshot
+    with single_statement_engine(read_engine).connect() as c:
+        seen = c.execute(revision).scalar()
+        bump()
+        assert c.execute(revision).scalar() == seen + 1  # no transaction holds it back

@@ -192,7 +192,7 @@ def list_cases(args):
     page = s.execute(query.order_by(Case.number)).all()
     geometry = args.get("include") == "geometry"
     # cases rendered before and unchanged come from the cache; the rest in four more queries
-    out = {i: services.rendered(s, i, rev, geometry) for i, rev in page}
+    out = {i: services.rendered(i, rev, geometry) for i, rev in page}
     misses = [i for i, hit in out.items() if hit is None]
     if misses:
         loaded = s.scalars(select(Case).where(Case.id.in_(misses)).options(
@@ -209,16 +209,17 @@ def list_cases(args):
 @blp.doc(**doc("getCase", 401, 404))
 @require()
 def get_case(number):
-    s = reader()
-    # the case's cache key first (one small row): an unchanged case is answered from the
-    # worker's cache without loading it
-    key = case_key(s, number)
+    # the case's key first (fetched with the caller's token): an unchanged case is answered
+    # from the worker's cache without loading it
+    key = case_key(number)
     if not visible(g.user, key):
         raise ApiError(404, "Not Found", f"no case {number}")
-    out = services.rendered(s, key.id, key.revision, True)
-    if out is None:
-        out = services.render_case(s, load_case(s, number))
-    return json_response(None, out, 200, {"ETag": etag(key)})
+    out = services.rendered(key.id, key.revision, True)
+    if out is not None:
+        return json_response(None, out, 200, {"ETag": etag(key)})
+    s = reader()  # one snapshot: the case may have moved on since its key was read
+    case = load_case(s, number)
+    return json_response(None, services.render_case(s, case), 200, {"ETag": etag(case)})
 
 
 # --- writes ------------------------------------------------------------------------------------
