@@ -97,6 +97,7 @@ def create_app(overrides: dict | None = None, init: bool = True) -> Flask:
     readers = make_sessionmaker(snapshot_engine(read_engine))
     writers = make_sessionmaker(write_engine)
     app.extensions["redline_engines"] = (read_engine, write_engine)
+    app.extensions["redline_single_engine"] = single
     start_checkpointer(url)
 
     sqlite = url.startswith("sqlite")

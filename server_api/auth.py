@@ -116,7 +116,6 @@ class Caller:
     district: str | None
     signer_role: str | None
     active: bool
-    password_hash: str
 
 
 class CaseKey(NamedTuple):
@@ -137,7 +136,7 @@ CASE_KEY = (_cases.id, _cases.revision, _cases.number, _cases.version, _cases.di
 # built once: the statement's compiled form and cache key are reused by every request; the
 # configuration revision rides along, one round trip for both (services._config)
 _CALLER = (select(_tokens.expires, _users.id, _users.username, _users.role, _users.district,
-                  _users.signer_role, _users.active, _users.password_hash,
+                  _users.signer_role, _users.active,
                   select(_state.config_revision).where(_state.id == 1).scalar_subquery())
            .join_from(Token.__table__, User.__table__, _tokens.user_id == _users.id)
            .where(_tokens.token_hash == bindparam("token_hash")))
@@ -157,15 +156,15 @@ def _current_user(connection, number: str | None = None) -> tuple[Caller, CaseKe
         params["number"] = number
     row = connection.execute(_CALLER if number is None else _CALLER_AND_CASE, params).first()
     if row is not None:
-        g.config_revision = row[8]
+        g.config_revision = row[7]
     expires = row[0] if row is not None else None
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=dt.UTC)  # SQLite drops the zone
     if row is None or expires < utcnow() or not row[6]:
         raise ApiError(401, "Unauthorized", "the token is unknown, revoked or expired: log in "
                        "again", headers={"WWW-Authenticate": "Bearer"})
-    key = CaseKey(*row[9:15]) if number is not None and row[9] is not None else None
-    return Caller(*row[1:8]), key
+    key = CaseKey(*row[8:14]) if number is not None and row[8] is not None else None
+    return Caller(*row[1:7]), key
 
 
 def require(*roles: str):

@@ -85,7 +85,11 @@ def provider(qgis_processing):
 
 @pytest.fixture()
 def app(database_url):
-    return create_app({"DATABASE_URL": database_url, "DEMO": True})
+    app = create_app({"DATABASE_URL": database_url, "DEMO": True})
+    yield app
+    # the pools' connections go with the test, not whenever the collector gets to them
+    for engine in {*app.extensions["redline_engines"], app.extensions["redline_single_engine"]}:
+        engine.dispose()
 
 
 @pytest.fixture()

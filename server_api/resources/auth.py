@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, g
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from ..auth import (
@@ -75,7 +76,9 @@ def logout():
 @require()
 def change_password(data):
     """Change one's own password; every token of the user is revoked (log in again)."""
-    if not check_password_hash(g.user.password_hash, data["old_password"]):
+    # read before the write transaction: the hash check takes a while
+    current = reader().scalar(select(User.password_hash).where(User.id == g.user.id))
+    if not check_password_hash(current, data["old_password"]):
         raise ApiError(422, "Wrong password", "the old password is not right")
     check_password_rules(data["new_password"])
     new_hash = hash_password(data["new_password"])
