@@ -77,10 +77,15 @@ def cmd_serve(args) -> int:
 def _worker_init(_worker) -> None:
     """A request's thread gives the GIL up at every database call and waits for it again; with
     a thread of the same worker busy on a big red line, that wait is the switch interval (5 ms
-    by default) each time: dozens of calls made a small save wait most of a second."""
+    by default) each time: dozens of calls made a small save wait most of a second.
+
+    The ~145 000 objects of the loaded application never die: frozen, the collector's full
+    passes no longer walk them (one took 40 ms every few hundred creates)."""
+    import gc
     import sys
 
     sys.setswitchinterval(0.0005)
+    gc.freeze()
 
 
 def cmd_set_password(args) -> int:

@@ -26,7 +26,7 @@ from ..core.approval.record import (
 from ..core.approval.workflow import Workflow
 from ..core.check.engine import check_crs_for
 from ..core.errors import CrsError, RedlineError
-from ..core.geodesy.transforms import parse_crs
+from ..core.geodesy.transforms import epsg_of, parse_crs
 from ..core.redline.area import ellipsoidal_area, planar_area
 from ..core.redline.model import parcel_from_polygon
 from ..core.redline.validate import ERROR, validate_parcels
@@ -249,7 +249,7 @@ def build_parcels(items: list[dict]) -> tuple[list[Parcel], list[dict], list[dic
         errors += [f for f in own if f["severity"] == ERROR]
         if errors:
             continue
-        epsg = crs.to_epsg()
+        epsg = epsg_of(crs)
         if epsg not in _TO_GEO:
             _TO_GEO[epsg] = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
         tr = _TO_GEO[epsg]

@@ -19,7 +19,7 @@ from ..errors import CrsError
 from ..geodesy.bending import transform_geometry
 from ..geodesy.crs_catalog import lookup_epsg
 from ..geodesy.params import load_parameters
-from ..geodesy.transforms import CoordinateTransform, datum_key, make_transform
+from ..geodesy.transforms import CoordinateTransform, datum_key, epsg_of, make_transform
 from .candidates import Candidates
 from .overlay import overlay, shifted
 from .profile import LayerSpec, Profile
@@ -45,7 +45,7 @@ class PreparedLayer:
 
 def check_crs_for(crs: CRS) -> CRS:
     """Parcels are measured in a CGCS2000 Gauss-Krüger zone; anything else is refused."""
-    member = lookup_epsg(crs.to_epsg() or 0)
+    member = lookup_epsg(epsg_of(crs) or 0)
     if member is None or member.system != "cgcs2000":
         raise CrsError(f"red lines must be in a CGCS2000 Gauss-Kruger zone, not {crs.name}: "
                        "convert them first (redline transform --target auto-3deg)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .crs_catalog import SYSTEMS, central_meridian, gauss_kruger
-from .transforms import parse_crs
+from .transforms import epsg_of, parse_crs
 
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
@@ -111,7 +111,7 @@ def _compare_declared(g: CrsGuess, declared: str, east: np.ndarray) -> None:
     from .crs_catalog import lookup_epsg
 
     crs = parse_crs(declared)
-    member = lookup_epsg(crs.to_epsg() or 0)
+    member = lookup_epsg(epsg_of(crs) or 0)
     if member is None:
         return
     prefixed_data = bool(np.all(east >= 1_000_000))

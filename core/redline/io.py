@@ -9,7 +9,7 @@ from pyproj import CRS
 
 from ..errors import CrsError, RedlineError, RedlineFormatError
 from ..geodesy.crs_catalog import SYSTEMS, lookup_epsg
-from ..geodesy.transforms import parse_crs
+from ..geodesy.transforms import epsg_of, parse_crs
 from .coordfile import POINT_LIST_HINT, CoordinateDocument, read_coordinate_file, write_coordinate_file
 from .model import Parcel
 from .parcel_header import DECLARED_UNITS
@@ -69,7 +69,7 @@ def read_parcels(path: str | Path, crs: str | None = None, encoding: str | None 
 
 
 def header_for_crs(crs: CRS, base: dict[str, str] | None = None) -> dict[str, str]:
-    member = lookup_epsg(crs.to_epsg() or 0)
+    member = lookup_epsg(epsg_of(crs) or 0)
     if member is None:
         raise CrsError(f"{crs.name} is not a Chinese Gauss-Kruger CRS: coordinate files need "
                        "one (e.g. EPSG:4526)")
@@ -89,7 +89,7 @@ def write_parcels(source: RedlineSource, path: str | Path, encoding: str = "gbk"
     if path.suffix.lower() == ".txt":
         if source.crs is None:
             raise CrsError(f"{path}: the parcels have no CRS; pass --crs")
-        member = lookup_epsg(source.crs.to_epsg() or 0)
+        member = lookup_epsg(epsg_of(source.crs) or 0)
         if member is not None and not member.prefixed:
             raise CrsError(f"{path}: coordinate files carry zone-prefixed eastings; convert to "
                            "the prefixed CRS first (redline transform --target auto-3deg)")
