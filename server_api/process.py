@@ -23,8 +23,9 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, database_url: str, workers: int = 2, port: int | None = None,
-                 demo: bool = True, env: dict | None = None):
+                 demo: bool = True, env: dict | None = None, args: tuple[str, ...] = ()):
         self.database_url = database_url
+        self.args = args  # more options of redline serve
         self.demo = demo  # the demo users (tests, demo, benchmarks)
         self.env = env or {}
         self.workers = workers
@@ -39,7 +40,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--workers", str(self.workers), "--database", self.database_url,
-             *(["--demo"] if self.demo else [])],
+             *(["--demo"] if self.demo else []), *self.args],
             stdout=subprocess.DEVNULL, stderr=self.log, text=True,
             env={**os.environ, **self.env}, start_new_session=True)
         deadline = time.monotonic() + timeout
