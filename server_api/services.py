@@ -33,6 +33,7 @@ from ..core.redline.validate import ERROR, validate_parcels
 from ..core.units import area_units
 from .auth import Caller
 from .errors import ApiError
+from .http import single
 from .models import (
     BusinessType,
     CalendarDay,
@@ -90,8 +91,6 @@ def _config(session=None) -> dict:
     if not g.get("config_checked"):
         revision = g.get("config_revision")
         if revision is None:
-            from .http import single
-
             revision = single().execute(select(ServerState.config_revision)
                                         .where(ServerState.id == 1)).scalar()
         if revision != cache["revision"]:
