@@ -145,6 +145,11 @@ _CALLER_AND_CASE = _CALLER.add_columns(*CASE_KEY).outerjoin(
     Case.__table__, _cases.number == bindparam("number"))
 
 
+def _unknown_token() -> ApiError:
+    return ApiError(401, "Unauthorized", "the token is unknown, revoked or expired: log in "
+                    "again", headers={"WWW-Authenticate": "Bearer"})
+
+
 def _current_user(connection, number: str | None = None) -> tuple[Caller, CaseKey | None]:
     """The caller, and the key of case ``number`` (None when there is no such case)."""
     token = bearer()
@@ -155,16 +160,15 @@ def _current_user(connection, number: str | None = None) -> tuple[Caller, CaseKe
     if number is not None:
         params["number"] = number
     row = connection.execute(_CALLER if number is None else _CALLER_AND_CASE, params).first()
-    if row is not None:
-        g.config_revision = row[7]
-    expires = row[0] if row is not None else None
-    if expires is not None and expires.tzinfo is None:
+    if row is None:
+        raise _unknown_token()
+    # the columns in _CALLER's order, then the case key's
+    expires, caller, g.config_revision, case = row[0], Caller(*row[1:7]), row[7], row[8:]
+    if expires.tzinfo is None:
         expires = expires.replace(tzinfo=dt.UTC)  # SQLite drops the zone
-    if row is None or expires < utcnow() or not row[6]:
-        raise ApiError(401, "Unauthorized", "the token is unknown, revoked or expired: log in "
-                       "again", headers={"WWW-Authenticate": "Bearer"})
-    key = CaseKey(*row[8:14]) if number is not None and row[8] is not None else None
-    return Caller(*row[1:7]), key
+    if expires < utcnow() or not caller.active:
+        raise _unknown_token()
+    return caller, CaseKey(*case) if case and case[0] is not None else None
 
 
 def require(*roles: str):
