@@ -15,7 +15,7 @@ from flask import Response, g, request
 from sqlalchemy import Integer, String, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .auth import CASE_KEY, Caller, CaseKey
+from .auth import Caller, CaseKey
 from .errors import ApiError
 from .jsonio import dumps
 from .models import AuditEntry, Case, Change, IdempotencyRecord, ServerState, utcnow
@@ -68,12 +68,11 @@ def load_case(session, number: str, for_update: bool = False,
 
 
 def case_key(number: str) -> CaseKey | None:
-    """The case's key row, as fetched with the caller's token when the request names it."""
-    found = g.get("case_key")
-    if found is not None and found[0] == number:
-        return found[1]
-    row = single().execute(select(*CASE_KEY).where(Case.__table__.c.number == number)).first()
-    return CaseKey(*row) if row is not None else None
+    """The case's key row (None: no such case), fetched with the caller's token: ``require``
+    does so for every path that names a case."""
+    fetched, key = g.case_key
+    assert fetched == number, "case_key() outside a request about that case"
+    return key
 
 
 def etag(case: Case | CaseKey) -> str:

@@ -83,7 +83,7 @@ def new_case_number(session, district: str, business: str) -> str:
 
 
 # --- configuration, cached per worker and reloaded when an admin changed it -------------------
-def _config(session=None) -> dict:
+def _config() -> dict:
     """The worker's configuration cache, emptied when the database's configuration revision
     moved (an admin's edit through any worker); checked once per request (the revision comes
     with the caller's token; requests without a token read it here)."""
@@ -101,7 +101,7 @@ def _config(session=None) -> dict:
 
 
 def calendar(session) -> WorkCalendar:
-    cache = _config(session)
+    cache = _config()
     if "calendar" not in cache:
         rows = session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
         cache["calendar"] = WorkCalendar({d for d, k in rows if k == "holiday"},
@@ -110,7 +110,7 @@ def calendar(session) -> WorkCalendar:
 
 
 def workflow_for(session, version: int) -> Workflow:
-    cache = _config(session).setdefault("workflows", {})
+    cache = _config().setdefault("workflows", {})
     if version not in cache:
         row = session.get(WorkflowVersion, version)
         cache[version] = Workflow.from_dict(row.definition)
@@ -118,7 +118,7 @@ def workflow_for(session, version: int) -> Workflow:
 
 
 def latest_workflow_version(session) -> int:
-    cache = _config(session)
+    cache = _config()
     if "latest_workflow" not in cache:
         cache["latest_workflow"] = session.scalar(select(WorkflowVersion.version).order_by(
             WorkflowVersion.version.desc()).limit(1))
@@ -126,7 +126,7 @@ def latest_workflow_version(session) -> int:
 
 
 def rules(session) -> dict:
-    cache = _config(session)
+    cache = _config()
     if "rules" not in cache:
         row = session.scalar(select(RuleSet).order_by(RuleSet.version.desc()).limit(1))
         cache["rules"] = row.definition
@@ -134,7 +134,7 @@ def rules(session) -> dict:
 
 
 def business_types(session) -> dict[str, BusinessType]:
-    cache = _config(session)
+    cache = _config()
     if "business" not in cache:
         cache["business"] = {b.code: b for b in session.scalars(select(BusinessType))}
         for b in cache["business"].values():
@@ -484,7 +484,7 @@ def render_case(session, case: Case, geometry: bool = True,
         store = current_app.extensions.setdefault("redline_rendered",
                                                   (OrderedDict(), threading.Lock()))
     cache, lock = store
-    key = (case.id, case.revision, _config(session)["revision"], today(), geometry)
+    key = _render_key(case.id, case.revision, geometry)
     with lock:
         hit = cache.get(key)
         if hit is not None:
@@ -506,7 +506,13 @@ def rendered(case_id: int, revision: int, geometry: bool) -> dict | None:
     if store is None:
         return None
     with store[1]:
-        return store[0].get((case_id, revision, _config()["revision"], today(), geometry))
+        return store[0].get(_render_key(case_id, revision, geometry))
+
+
+def _render_key(case_id: int, revision: int, geometry: bool) -> tuple:
+    """Everything a case's JSON depends on: its revision, the configuration's, the day (the
+    deadline) and whether coordinates are in it."""
+    return case_id, revision, _config()["revision"], today(), geometry
 
 
 def enter_stage(session, case: Case, stage: str) -> None:
